@@ -1,0 +1,179 @@
+"""The ecrkit exception tree (hand-written roots; modeled service errors are generated).
+
+::
+
+    EcrkitError
+    ├── ParamValidationError (also ValueError)   bad request input; nothing was sent
+    ├── CredentialsError                         no credentials, or a refresh failed
+    ├── EndpointResolutionError (also ValueError) no endpoint for this region/flags
+    ├── TransportError                           the request did not get an HTTP answer
+    │   ├── ConnectionError                      connect/reset/DNS failures
+    │   └── TimeoutError (also builtins.TimeoutError)
+    ├── ResponseParseError                       a 2xx body that does not fit the model
+    ├── ServiceError                             the service answered with an error
+    │   └── <one generated class per modeled exception, e.g. RepositoryNotFoundException>
+    ├── PaginationError                          the service broke the paging contract
+    └── WaiterError                              (see ecrkit.waiters)
+
+``asyncio.CancelledError`` is never wrapped.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, ClassVar
+
+__all__ = [
+    "ConnectionError",
+    "CredentialsError",
+    "EcrkitError",
+    "EndpointResolutionError",
+    "PaginationError",
+    "ParamValidationError",
+    "ResponseParseError",
+    "ServiceError",
+    "TimeoutError",
+    "TransportError",
+]
+
+
+class EcrkitError(Exception):
+    """Root of every error ecrkit raises on purpose."""
+
+
+class ParamValidationError(EcrkitError, ValueError):
+    """Request parameters failed client-side validation; nothing was sent.
+
+    ``errors`` holds one ``(field_path, message)`` pair per problem, where the
+    path uses the Python (snake_case) field names, e.g. ``filter.tag_status``.
+    """
+
+    def __init__(self, operation_or_shape: str, errors: list[tuple[str, str]]) -> None:
+        self.shape = operation_or_shape
+        self.errors = errors
+        lines = "; ".join(f"{path}: {msg}" for path, msg in errors)
+        super().__init__(f"Invalid parameters for {operation_or_shape}: {lines}")
+
+    @property
+    def fields(self) -> list[str]:
+        """The field paths that failed validation."""
+        return [path for path, _ in self.errors]
+
+
+class CredentialsError(EcrkitError):
+    """No credentials could be found, or refreshing them failed."""
+
+
+class EndpointResolutionError(EcrkitError, ValueError):
+    """The endpoint rules give no endpoint for this region and these flags."""
+
+
+class TransportError(EcrkitError):
+    """The request got no complete HTTP response."""
+
+
+class ConnectionError(TransportError):  # noqa: A001 - deliberate, namespaced in ecrkit.errors
+    """Could not connect, or the connection broke before a full response arrived."""
+
+
+class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001
+    """A connect, read or total timeout expired."""
+
+
+class ResponseParseError(EcrkitError):
+    """A successful response body did not match the model (or was not JSON)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation_name: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.operation_name = operation_name
+        self.status_code = status_code
+        self.request_id = request_id
+        super().__init__(message)
+
+
+class ServiceError(EcrkitError):
+    """An error response from the service.
+
+    Modeled error codes are raised as their generated subclass (for example
+    ``RepositoryNotFoundException``); unknown codes as plain ``ServiceError``.
+    """
+
+    #: The wire error code a generated subclass stands for.
+    error_code: ClassVar[str | None] = None
+    #: snake_case name -> wire name of the modeled members beyond code/message.
+    modeled_fields: ClassVar[dict[str, str]] = {}
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        operation_name: str | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code or self.error_code or type(self).__name__
+        self.message = message or ""
+        self.status_code = status_code
+        self.request_id = request_id
+        self.operation_name = operation_name
+        self.body: dict[str, Any] = body or {}
+        for attr, wire in self.modeled_fields.items():
+            setattr(self, attr, self.body.get(wire))
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        where = f" when calling {self.operation_name}" if self.operation_name else ""
+        status = f" (HTTP {self.status_code})" if self.status_code is not None else ""
+        text = f": {self.message}" if self.message else ""
+        return f"{self.code}{where}{status}{text}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, "
+            f"status_code={self.status_code!r}, request_id={self.request_id!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_service_error,
+            (
+                type(self),
+                self.message,
+                self.code,
+                self.status_code,
+                self.request_id,
+                self.operation_name,
+                self.body,
+            ),
+        )
+
+
+def _rebuild_service_error(
+    cls: type[ServiceError],
+    message: str,
+    code: str,
+    status_code: int | None,
+    request_id: str | None,
+    operation_name: str | None,
+    body: dict[str, Any],
+) -> ServiceError:
+    return cls(
+        message,
+        code=code,
+        status_code=status_code,
+        request_id=request_id,
+        operation_name=operation_name,
+        body=body,
+    )
+
+
+class PaginationError(EcrkitError):
+    """The service broke the paging contract (for example, it repeated a token)."""
