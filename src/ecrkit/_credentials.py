@@ -1,0 +1,330 @@
+"""AWS credentials, credential providers, a refreshing cache, and region/endpoint lookup.
+
+The full AWS credential chain (profiles, SSO, ``credential_process``, assume role,
+web identity, container and instance credentials) is delegated to botocore. botocore
+is blocking, so it is imported lazily and only ever called in a worker thread:
+importing ecrkit does not import botocore.
+
+:class:`RefreshingCredentials` caches credentials and refreshes them ahead of expiry
+with botocore's windows: *advisory* (15 min before expiry; a failed refresh keeps the
+still-valid credentials) and *mandatory* (10 min; a failed refresh raises
+:class:`~ecrkit._exceptions.CredentialsError`). Concurrent callers share one refresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from ecrkit._exceptions import CredentialsError
+
+__all__ = [
+    "BotocoreChainProvider",
+    "CredentialProvider",
+    "CredentialResolver",
+    "Credentials",
+    "EnvProvider",
+    "RefreshingCredentials",
+    "StaticProvider",
+    "endpoint_url_from_env",
+    "resolve_region",
+]
+
+_log = logging.getLogger(__name__)
+
+ADVISORY_REFRESH = timedelta(minutes=15)
+MANDATORY_REFRESH = timedelta(minutes=10)
+#: After an advisory refresh fails (or yields short-lived credentials), wait this long
+#: before trying again, so that not every request pays for a provider round trip.
+RETRY_INTERVAL = timedelta(seconds=30)
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Credentials:
+    """An immutable set of AWS credentials.
+
+    ``expiration`` is always timezone-aware and normalised to UTC; a naive datetime is
+    taken to be in UTC. ``repr()``/``str()`` never show the secret key or session token.
+    """
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+    expiration: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.access_key_id or not self.secret_access_key:
+            raise ValueError("Credentials need a non-empty access_key_id and secret_access_key")
+        exp = self.expiration
+        if exp is not None:
+            exp = exp.replace(tzinfo=UTC) if exp.utcoffset() is None else exp.astimezone(UTC)
+            object.__setattr__(self, "expiration", exp)
+
+    def __repr__(self) -> str:
+        token = None if self.session_token is None else "***"
+        return (
+            f"Credentials(access_key_id={self.access_key_id!r}, secret_access_key='***', "
+            f"session_token={token!r}, expiration={self.expiration!r})"
+        )
+
+    __str__ = __repr__
+
+
+class CredentialProvider(Protocol):
+    """Anything that can (re)load credentials; ``None`` means "not found here"."""
+
+    async def load(self) -> Credentials | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StaticProvider:
+    """Always returns the same credentials."""
+
+    credentials: Credentials
+
+    async def load(self) -> Credentials | None:
+        """Return the stored credentials."""
+        return self.credentials
+
+
+def _env(name: str) -> str | None:
+    """An environment variable, with the empty string treated as unset."""
+    return os.environ.get(name) or None
+
+
+class EnvProvider:
+    """Credentials from ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` and friends.
+
+    Reads the environment on every ``load()``, so a refresh picks up new values.
+    """
+
+    def __repr__(self) -> str:
+        return "EnvProvider()"
+
+    async def load(self) -> Credentials | None:
+        """Return credentials from the environment, or ``None`` if none are set."""
+        key_id = _env("AWS_ACCESS_KEY_ID")
+        secret = _env("AWS_SECRET_ACCESS_KEY")
+        if key_id is None and secret is None:
+            return None
+        if key_id is None or secret is None:
+            missing = "AWS_ACCESS_KEY_ID" if key_id is None else "AWS_SECRET_ACCESS_KEY"
+            raise CredentialsError(f"Partial credentials in the environment: {missing} is not set")
+        token = _env("AWS_SESSION_TOKEN") or _env("AWS_SECURITY_TOKEN")
+        raw_exp = _env("AWS_CREDENTIAL_EXPIRATION")
+        expiration = None
+        if raw_exp is not None:
+            try:
+                expiration = datetime.fromisoformat(raw_exp)
+            except ValueError as exc:
+                raise CredentialsError(
+                    f"AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 timestamp: {raw_exp!r}"
+                ) from exc
+        return Credentials(key_id, secret, token, expiration)
+
+
+class BotocoreChainProvider:
+    """The full botocore credential chain, run in a worker thread.
+
+    The botocore credentials object is kept between loads, so later loads let botocore
+    refresh it (STS, SSO, IMDS, ...) instead of re-running the whole chain.
+    """
+
+    def __init__(self, profile: str | None = None) -> None:
+        self.profile = profile
+        self._botocore_creds: Any = None
+
+    def __repr__(self) -> str:
+        return f"BotocoreChainProvider(profile={self.profile!r})"
+
+    async def load(self) -> Credentials | None:
+        """Resolve credentials via botocore, off the event loop."""
+        try:
+            return await asyncio.to_thread(self._load_sync)
+        except CredentialsError:
+            raise
+        except Exception as exc:
+            where = f" (profile {self.profile!r})" if self.profile else ""
+            raise CredentialsError(f"botocore credential chain failed{where}: {exc}") from exc
+
+    def _load_sync(self) -> Credentials | None:
+        if self._botocore_creds is None:
+            self._botocore_creds = _botocore_session(self.profile).get_credentials()
+            if self._botocore_creds is None:
+                return None
+        creds = self._botocore_creds
+        frozen = creds.get_frozen_credentials()
+        # RefreshableCredentials carry their expiry; plain Credentials have none.
+        expiry: datetime | None = getattr(creds, "_expiry_time", None)
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None, expiry)
+
+
+class CredentialResolver:
+    """Explicit credentials, then the environment, then the botocore chain.
+
+    With an explicit ``profile`` the environment is skipped, as botocore does.
+    ``load()`` never returns ``None``: it raises :class:`CredentialsError` instead.
+    """
+
+    def __init__(self, credentials: Credentials | None = None, profile: str | None = None) -> None:
+        self.profile = profile
+        providers: list[CredentialProvider] = []
+        if credentials is not None:
+            providers.append(StaticProvider(credentials))
+        if profile is None:
+            providers.append(EnvProvider())
+        providers.append(BotocoreChainProvider(profile))
+        self.providers: tuple[CredentialProvider, ...] = tuple(providers)
+
+    def __repr__(self) -> str:
+        return f"CredentialResolver(providers={list(self.providers)!r})"
+
+    async def load(self) -> Credentials:
+        """Return the first provider's credentials, or raise :class:`CredentialsError`."""
+        for provider in self.providers:
+            creds = await provider.load()
+            if creds is not None:
+                return creds
+        where = f"profile {self.profile!r}" if self.profile else "the default profile"
+        raise CredentialsError(
+            "No AWS credentials found. Pass credentials=..., set AWS_ACCESS_KEY_ID and "
+            f"AWS_SECRET_ACCESS_KEY, or configure {where} in ~/.aws/config or "
+            "~/.aws/credentials (keys, SSO, credential_process, role), or run with a "
+            "container/instance role."
+        )
+
+
+class RefreshingCredentials:
+    """A credential cache that refreshes ahead of expiry, one load at a time.
+
+    ``get()`` is cheap while credentials are fresh (one clock read, one comparison).
+    Otherwise all concurrent callers await a single shared provider load.
+    Credentials that are already expired are never returned. ``now`` must return
+    timezone-aware datetimes (tests inject a fake clock).
+    """
+
+    def __init__(
+        self,
+        provider: CredentialProvider,
+        *,
+        now: Callable[[], datetime] = _utcnow,
+        advisory_refresh: timedelta = ADVISORY_REFRESH,
+        mandatory_refresh: timedelta = MANDATORY_REFRESH,
+        retry_interval: timedelta = RETRY_INTERVAL,
+    ) -> None:
+        self._provider = provider
+        self._now = now
+        self._advisory = advisory_refresh
+        self._mandatory = mandatory_refresh
+        self._retry = retry_interval
+        self._creds: Credentials | None = None
+        # The fast path hands out ``_creds`` while ``now() < _refresh_at``.
+        self._refresh_at = _NEVER
+        self._flight: asyncio.Task[Credentials] | None = None
+
+    def __repr__(self) -> str:
+        return f"RefreshingCredentials(provider={self._provider!r}, credentials={self._creds!r})"
+
+    async def get(self) -> Credentials:
+        """Return valid credentials, loading or refreshing them when needed."""
+        creds = self._creds
+        if creds is not None and self._now() < self._refresh_at:
+            return creds
+        flight = self._flight
+        if flight is None or flight.get_loop() is not asyncio.get_running_loop():
+            flight = self._flight = asyncio.ensure_future(self._refresh())
+            flight.add_done_callback(_consume_exception)
+        # shield: a cancelled caller must not cancel the load the others wait for.
+        return await asyncio.shield(flight)
+
+    async def _refresh(self) -> Credentials:
+        try:
+            try:
+                new = await self._provider.load()
+                if new is None:
+                    raise CredentialsError("No AWS credentials found")
+                if new.expiration is not None and new.expiration <= self._now():
+                    raise CredentialsError(
+                        f"The credential provider returned expired credentials "
+                        f"(expired at {new.expiration.isoformat()})"
+                    )
+            except Exception as exc:
+                return self._on_failure(exc)
+            self._creds = new
+            self._refresh_at = self._next_refresh(new, self._now())
+            return new
+        finally:
+            self._flight = None  # before the task completes: the next get() starts anew
+
+    def _on_failure(self, exc: Exception) -> Credentials:
+        old, now = self._creds, self._now()
+        if old is not None and old.expiration is not None:
+            mandatory_at = old.expiration - self._mandatory
+            if now < mandatory_at:
+                _log.warning("Advisory credential refresh failed; reusing current ones: %s", exc)
+                self._refresh_at = min(now + self._retry, mandatory_at)
+                return old
+        if isinstance(exc, CredentialsError):
+            raise exc
+        raise CredentialsError(f"Refreshing AWS credentials failed: {exc}") from exc
+
+    def _next_refresh(self, creds: Credentials, now: datetime) -> datetime:
+        exp = creds.expiration
+        if exp is None:
+            return _NEVER
+        if now < exp - self._advisory:
+            return exp - self._advisory
+        # Short-lived credentials: use them for a while, never past a refresh window.
+        limit = exp - self._mandatory if now < exp - self._mandatory else exp
+        return min(now + self._retry, limit)
+
+
+def _consume_exception(task: asyncio.Task[Credentials]) -> None:
+    """Mark a failed load's exception as retrieved even if every waiter went away."""
+    if not task.cancelled():
+        task.exception()
+
+
+def _botocore_session(profile: str | None) -> Any:
+    """A new ``botocore.session.Session`` (blocking; call only from a worker thread)."""
+    import botocore.session  # type: ignore[import-untyped]
+
+    return botocore.session.Session(profile=profile)
+
+
+def _region_from_config(profile: str | None) -> str | None:
+    try:
+        region = _botocore_session(profile).get_scoped_config().get("region")
+    except Exception:  # missing profile or unreadable config: no region from there
+        _log.debug("No region from the shared config (profile %r)", profile, exc_info=True)
+        return None
+    return region if isinstance(region, str) and region else None
+
+
+async def resolve_region(explicit: str | None, profile: str | None) -> str | None:
+    """The region: argument, AWS_REGION, AWS_DEFAULT_REGION, then the profile's config.
+
+    A missing profile or unreadable config file yields ``None`` here; the credential
+    chain reports such problems.
+    """
+    region = explicit or _env("AWS_REGION") or _env("AWS_DEFAULT_REGION")
+    if region:
+        return region
+    return await asyncio.to_thread(_region_from_config, profile)
+
+
+def endpoint_url_from_env() -> str | None:
+    """AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS."""
+    if (_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").strip().lower() == "true":
+        return None
+    return _env("AWS_ENDPOINT_URL_ECR") or _env("AWS_ENDPOINT_URL")
