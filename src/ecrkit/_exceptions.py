@@ -72,11 +72,11 @@ class TransportError(EcrkitError):
     """The request got no complete HTTP response."""
 
 
-class ConnectionError(TransportError):  # noqa: A001 - deliberate, namespaced in ecrkit.errors
+class ConnectionError(TransportError):
     """Could not connect, or the connection broke before a full response arrived."""
 
 
-class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001
+class TimeoutError(TransportError, builtins.TimeoutError):
     """A connect, read or total timeout expired."""
 
 
