@@ -1,0 +1,250 @@
+"""The HTTP transport layer: the only ecrkit module that imports aiohttp.
+
+A :class:`Transport` sends one already-signed :class:`HttpRequest` and returns an
+:class:`HttpResponse` with the whole body read. :class:`AiohttpTransport` is the real
+one (one pooled keep-alive session per transport); :class:`MockTransport` answers
+from a handler, for tests.
+
+Failures to get a complete answer become :class:`~ecrkit._exceptions.ConnectionError`
+or :class:`~ecrkit._exceptions.TimeoutError` (the aiohttp error is the ``__cause__``;
+messages name the method and host only, never headers, which carry signatures). A
+body larger than ``max_response_bytes`` raises
+:class:`~ecrkit._exceptions.ResponseParseError`. ``asyncio.CancelledError`` is never
+wrapped, and the connection is released or dropped on every path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import inspect
+import warnings
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, Protocol, runtime_checkable
+
+import aiohttp
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from ecrkit._exceptions import ConnectionError, ResponseParseError, TimeoutError
+
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "AiohttpTransport",
+    "HttpRequest",
+    "HttpResponse",
+    "MockTransport",
+    "Transport",
+]
+
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
+_SKIP_AUTO_HEADERS: Final = ("Content-Type",)
+
+
+@dataclass(slots=True)
+class HttpRequest:
+    """A request ready to go on the wire (already signed: sent exactly as given)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(slots=True)
+class HttpResponse:
+    """A complete response; ``headers`` looks names up case-insensitively."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """Sends signed requests; owned by one client and closed with it."""
+
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request`` and return the full response (any status)."""
+        ...
+
+    async def close(self) -> None:
+        """Release pooled connections; idempotent."""
+        ...
+
+
+class AiohttpTransport:
+    """A :class:`Transport` over one pooled, keep-alive ``aiohttp.ClientSession``.
+
+    The session is created on the first :meth:`send`, inside the running loop, and
+    is bound to that loop. A ``session`` passed in is used as is (its own timeouts,
+    pool and headers apply; the timeout and ``pool_size`` arguments are ignored) and
+    is not closed by :meth:`close`. ``max_response_bytes`` (``None``: no limit)
+    bounds the decoded body of every response.
+    """
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        connect_timeout: float | None = 10.0,
+        read_timeout: float | None = 60.0,
+        total_timeout: float | None = None,
+        pool_size: int = 100,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        if pool_size < 1:
+            raise ValueError(f"pool_size must be at least 1, got {pool_size}")
+        if max_response_bytes is not None and max_response_bytes < 0:
+            raise ValueError(f"max_response_bytes must be >= 0, got {max_response_bytes}")
+        self._session = session
+        self._owns_session = session is None
+        self._closed = False
+        self._pool_size = pool_size
+        self._max_bytes = max_response_bytes
+        self._timeout = aiohttp.ClientTimeout(
+            total=total_timeout, sock_connect=connect_timeout, sock_read=read_timeout
+        )
+        # An owned session skips Content-Type itself; a borrowed one needs it per call.
+        self._skip_auto_headers = None if session is None else _SKIP_AUTO_HEADERS
+
+    @property
+    def connector(self) -> aiohttp.BaseConnector | None:
+        """The session's connection pool (``None`` before the first send or after close)."""
+        return None if self._session is None else self._session.connector
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("AiohttpTransport is closed")
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._pool_size),
+            timeout=self._timeout,
+            skip_auto_headers=_SKIP_AUTO_HEADERS,
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
+        return self._session
+
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request``; see the module docstring for the error mapping."""
+        session = self._session or self._open()
+        url = URL(request.url, encoded=True)
+        try:
+            async with session.request(
+                request.method,
+                url,
+                headers=request.headers,
+                data=request.body or None,
+                allow_redirects=False,
+                skip_auto_headers=self._skip_auto_headers,
+            ) as resp:
+                try:
+                    body = await self._read_body(resp, request.method, url)
+                except BaseException:
+                    resp.close()  # drop the connection: the body was not fully read
+                    raise
+                return HttpResponse(resp.status, resp.headers, body)
+        except builtins.TimeoutError as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # a cancellation is in progress: not ours to convert
+            raise TimeoutError(f"{_where(request.method, url)}: {_timeout_kind(exc)}") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise ConnectionError(f"{_where(request.method, url)}: {_describe(exc)}") from exc
+
+    async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
+        limit = self._max_bytes
+        if limit is None:
+            return await resp.read()
+        declared = resp.content_length
+        if declared is not None and declared > limit and "Content-Encoding" not in resp.headers:
+            raise _too_large(resp, method, url, limit)
+        chunks: list[bytes] = []
+        size = 0
+        content = resp.content
+        while chunk := await content.readany():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(resp, method, url, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def close(self) -> None:
+        """Close the session if this transport created it; idempotent."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session:
+            await session.close()
+
+    def __del__(self, _warn: Callable[..., None] = warnings.warn) -> None:
+        # No loop calls here: the loop may be closed or in another thread.
+        session = getattr(self, "_session", None)
+        if session is not None and getattr(self, "_owns_session", False) and not session.closed:
+            _warn(
+                f"Unclosed {type(self).__name__}; call 'await transport.close()'",
+                ResourceWarning,
+                source=self,
+            )
+
+
+class MockTransport:
+    """A :class:`Transport` that answers from ``handler`` (sync or async), for tests.
+
+    Every request is appended to :attr:`requests`; the handler may raise to
+    simulate transport errors. Response headers are made case-insensitive.
+    """
+
+    def __init__(
+        self, handler: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]
+    ) -> None:
+        self._handler = handler
+        self.requests: list[HttpRequest] = []
+        self.closed = False
+
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        """Record ``request`` and return the handler's response."""
+        self.requests.append(request)
+        result = self._handler(request)
+        response = await result if inspect.isawaitable(result) else result
+        if not isinstance(response.headers, CIMultiDictProxy | CIMultiDict):
+            headers = CIMultiDictProxy(CIMultiDict(response.headers))
+            response = HttpResponse(response.status, headers, response.body)
+        return response
+
+    async def close(self) -> None:
+        """Mark the transport closed (requests are still accepted)."""
+        self.closed = True
+
+
+def _where(method: str, url: URL) -> str:
+    return f"{method} {url.host}:{url.port}"
+
+
+def _timeout_kind(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return "connect timeout"
+    if isinstance(exc, aiohttp.ServerTimeoutError):
+        return "read timeout"
+    return "total timeout"
+
+
+def _describe(exc: BaseException) -> str:
+    # Keep it short and free of URLs (a presigned query string is a credential).
+    if isinstance(exc, aiohttp.InvalidURL):
+        detail = "invalid URL"
+    elif isinstance(exc, aiohttp.ClientResponseError):
+        detail = exc.message
+    else:
+        detail = str(exc)
+    detail = detail.partition("\n")[0]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _too_large(
+    resp: aiohttp.ClientResponse, method: str, url: URL, limit: int
+) -> ResponseParseError:
+    return ResponseParseError(
+        f"{_where(method, url)}: response body exceeds max_response_bytes={limit}",
+        status_code=resp.status,
+        request_id=resp.headers.get("x-amzn-RequestId"),
+    )
