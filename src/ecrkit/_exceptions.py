@@ -40,6 +40,9 @@ __all__ = [
 class EcrkitError(Exception):
     """Root of every error ecrkit raises on purpose."""
 
+    #: How many attempts the call made before giving up (set by the client).
+    attempts: int = 1
+
 
 class ParamValidationError(EcrkitError, ValueError):
     """Request parameters failed client-side validation; nothing was sent.

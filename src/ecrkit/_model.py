@@ -15,13 +15,20 @@ would only go stale and reject valid requests.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from ._exceptions import ParamValidationError
 
-__all__ = ["EcrModel", "build_request", "validation_error_fields"]
+__all__ = [
+    "EcrModel",
+    "EcrResponse",
+    "ResponseMetadata",
+    "build_request",
+    "validation_error_fields",
+]
 
 M = TypeVar("M", bound="EcrModel")
 
@@ -44,6 +51,30 @@ class EcrModel(BaseModel):
     def to_wire(self) -> dict[str, Any]:
         """The wire JSON of this model as a dict (camelCase keys, no None values)."""
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseMetadata:
+    """Facts about the HTTP exchange behind a response (not part of its data)."""
+
+    request_id: str | None = None
+    http_status_code: int = 0
+    retry_attempts: int = 0
+    http_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+
+_NO_METADATA = ResponseMetadata()
+
+
+class EcrResponse(EcrModel):
+    """Base of operation responses: the data fields plus ``response_metadata``."""
+
+    _response_metadata: ResponseMetadata = PrivateAttr(default_factory=lambda: _NO_METADATA)
+
+    @property
+    def response_metadata(self) -> ResponseMetadata:
+        """Request id, HTTP status and retry count (empty when parsed by hand)."""
+        return self._response_metadata
 
 
 def validation_error_fields(exc: ValidationError) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import emit_errors, emit_meta, emit_models, ir, loader
+from . import emit_client, emit_errors, emit_meta, emit_models, ir, loader
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "ecrkit" / "_generated"
@@ -25,6 +25,7 @@ _DOCS = {
     "_index.py": "Where each public model name lives, for the lazy ecrkit.models facade.",
     "errors.py": "One ServiceError subclass per modeled exception, and the code registry.",
     "_meta.py": None,
+    "client.py": "The service client: one async method per operation.",
     "endpoint_rules.py": None,
 }
 
@@ -53,6 +54,7 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
     sources["ops/__init__.py"] = ""
     sources["_index.py"] = emit_meta.render_index(index)
     sources["errors.py"] = emit_errors.render_errors_module(svc)[0]
+    sources["client.py"] = emit_client.render_client(svc, files.paginators["pagination"])
     sources["_meta.py"] = emit_meta.render_meta(svc, files.sha256, files.botocore_version)
     sources["endpoint_rules.py"] = emit_meta.render_endpoint_data(
         files.endpoint_rules, files.partitions

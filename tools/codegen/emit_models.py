@@ -95,7 +95,10 @@ def _field(svc: Service, owner: Shape, member: Member, refs: Refs) -> str:
 def render_structure(svc: Service, shape: Shape, refs: Refs) -> str:
     """One pydantic model class for a structure shape."""
     doc = shape.doc or _default_doc(svc, shape)
-    out = [f"class {shape.name}(EcrModel):\n", docstring(doc, "    ")]
+    base = "EcrResponse" if svc.roles.get(shape.name) == "response" else "EcrModel"
+    if base == "EcrResponse":
+        refs.response_base = True
+    out = [f"class {shape.name}({base}):\n", docstring(doc, "    ")]
     for member in shape.members:
         out.append("\n")
         out.append(_field(svc, shape, member, refs))
@@ -159,7 +162,8 @@ def import_block(
         lines.append("from pydantic import Field\n\n")
     if refs.types_module:
         lines.append("from ecrkit import _types\n")
-    lines.append("from ecrkit._model import EcrModel\n")
+    bases = ["EcrModel", "EcrResponse"] if refs.response_base else ["EcrModel"]
+    lines.append(f"from ecrkit._model import {', '.join(bases)}\n")
     lines.extend(extra)
     if here is None:
         return "".join(lines)

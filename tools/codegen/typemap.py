@@ -43,6 +43,7 @@ class Refs:
     defined: set[str] | None = None
     local: set[str] = field(default_factory=set)
     forward: bool = False
+    response_base: bool = False
 
     def update(self, other: Refs) -> None:
         self.enums |= other.enums

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import LayerAvailabilityValue, LayerFailureCodeValue
 
@@ -69,7 +69,7 @@ class LayerFailure(EcrModel):
     """The reason for the failure."""
 
 
-class BatchCheckLayerAvailabilityResponse(EcrModel):
+class BatchCheckLayerAvailabilityResponse(EcrResponse):
     """Result of the BatchCheckLayerAvailability operation."""
 
     layers: list[Layer] = Field(default_factory=list, alias="layers")

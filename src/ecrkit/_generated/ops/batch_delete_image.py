@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import ImageFailure, ImageIdentifier
 
@@ -38,7 +38,7 @@ class BatchDeleteImageRequest(EcrModel):
     """
 
 
-class BatchDeleteImageResponse(EcrModel):
+class BatchDeleteImageResponse(EcrResponse):
     """Result of the BatchDeleteImage operation."""
 
     image_ids: list[ImageIdentifier] = Field(default_factory=list, alias="imageIds")

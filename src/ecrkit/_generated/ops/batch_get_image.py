@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import Image, ImageFailure, ImageIdentifier
 
@@ -40,7 +40,7 @@ class BatchGetImageRequest(EcrModel):
     """The accepted media types for the request."""
 
 
-class BatchGetImageResponse(EcrModel):
+class BatchGetImageResponse(EcrResponse):
     """Result of the BatchGetImage operation."""
 
     images: list[Image] = Field(default_factory=list, alias="images")

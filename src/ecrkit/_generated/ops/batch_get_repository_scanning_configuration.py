@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ScanFrequencyValue, ScanningConfigurationFailureCodeValue
 from ..shapes import ScanningRepositoryFilter
@@ -66,7 +66,7 @@ class RepositoryScanningConfigurationFailure(EcrModel):
     """The reason for the failure."""
 
 
-class BatchGetRepositoryScanningConfigurationResponse(EcrModel):
+class BatchGetRepositoryScanningConfigurationResponse(EcrResponse):
     """Result of the BatchGetRepositoryScanningConfiguration operation."""
 
     scanning_configurations: list[RepositoryScanningConfiguration] = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "CompleteLayerUploadRequest",
@@ -35,7 +35,7 @@ class CompleteLayerUploadRequest(EcrModel):
     """The sha256 digest of the image layer."""
 
 
-class CompleteLayerUploadResponse(EcrModel):
+class CompleteLayerUploadResponse(EcrResponse):
     """Result of the CompleteLayerUpload operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import UpstreamRegistryValue
 
@@ -65,7 +65,7 @@ class CreatePullThroughCacheRuleRequest(EcrModel):
     """
 
 
-class CreatePullThroughCacheRuleResponse(EcrModel):
+class CreatePullThroughCacheRuleResponse(EcrResponse):
     """Result of the CreatePullThroughCacheRule operation."""
 
     ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue
 from ..shapes import (
@@ -82,7 +82,7 @@ class CreateRepositoryRequest(EcrModel):
     """
 
 
-class CreateRepositoryResponse(EcrModel):
+class CreateRepositoryResponse(EcrResponse):
     """Result of the CreateRepository operation."""
 
     repository: Repository | None = Field(default=None, alias="repository")

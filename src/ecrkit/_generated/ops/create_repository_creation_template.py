@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue, RCTAppliedForValue
 from ..shapes import (
@@ -94,7 +94,7 @@ class CreateRepositoryCreationTemplateRequest(EcrModel):
     """
 
 
-class CreateRepositoryCreationTemplateResponse(EcrModel):
+class CreateRepositoryCreationTemplateResponse(EcrResponse):
     """Result of the CreateRepositoryCreationTemplate operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "DeleteLifecyclePolicyRequest",
@@ -27,7 +27,7 @@ class DeleteLifecyclePolicyRequest(EcrModel):
     """The name of the repository."""
 
 
-class DeleteLifecyclePolicyResponse(EcrModel):
+class DeleteLifecyclePolicyResponse(EcrResponse):
     """Result of the DeleteLifecyclePolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

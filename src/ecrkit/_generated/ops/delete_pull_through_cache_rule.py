@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "DeletePullThroughCacheRuleRequest",
@@ -31,7 +31,7 @@ class DeletePullThroughCacheRuleRequest(EcrModel):
     """
 
 
-class DeletePullThroughCacheRuleResponse(EcrModel):
+class DeletePullThroughCacheRuleResponse(EcrResponse):
     """Result of the DeletePullThroughCacheRule operation."""
 
     ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "DeleteRegistryPolicyRequest",
@@ -15,7 +15,7 @@ class DeleteRegistryPolicyRequest(EcrModel):
     """Parameters of the DeleteRegistryPolicy operation."""
 
 
-class DeleteRegistryPolicyResponse(EcrModel):
+class DeleteRegistryPolicyResponse(EcrResponse):
     """Result of the DeleteRegistryPolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import Repository
 
@@ -35,7 +35,7 @@ class DeleteRepositoryRequest(EcrModel):
     """
 
 
-class DeleteRepositoryResponse(EcrModel):
+class DeleteRepositoryResponse(EcrResponse):
     """Result of the DeleteRepository operation."""
 
     repository: Repository | None = Field(default=None, alias="repository")

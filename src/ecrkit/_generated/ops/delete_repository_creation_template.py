@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import RepositoryCreationTemplate
 
@@ -22,7 +22,7 @@ class DeleteRepositoryCreationTemplateRequest(EcrModel):
     """The repository namespace prefix associated with the repository creation template."""
 
 
-class DeleteRepositoryCreationTemplateResponse(EcrModel):
+class DeleteRepositoryCreationTemplateResponse(EcrResponse):
     """Result of the DeleteRepositoryCreationTemplate operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "DeleteRepositoryPolicyRequest",
@@ -30,7 +30,7 @@ class DeleteRepositoryPolicyRequest(EcrModel):
     """
 
 
-class DeleteRepositoryPolicyResponse(EcrModel):
+class DeleteRepositoryPolicyResponse(EcrResponse):
     """Result of the DeleteRepositoryPolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

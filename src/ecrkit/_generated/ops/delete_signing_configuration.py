@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import SigningConfiguration
 
@@ -17,7 +17,7 @@ class DeleteSigningConfigurationRequest(EcrModel):
     """Parameters of the DeleteSigningConfiguration operation."""
 
 
-class DeleteSigningConfigurationResponse(EcrModel):
+class DeleteSigningConfigurationResponse(EcrResponse):
     """Result of the DeleteSigningConfiguration operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

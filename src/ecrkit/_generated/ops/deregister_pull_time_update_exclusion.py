@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "DeregisterPullTimeUpdateExclusionRequest",
@@ -18,7 +18,7 @@ class DeregisterPullTimeUpdateExclusionRequest(EcrModel):
     """The ARN of the IAM principal to remove from the pull time update exclusion list."""
 
 
-class DeregisterPullTimeUpdateExclusionResponse(EcrModel):
+class DeregisterPullTimeUpdateExclusionResponse(EcrResponse):
     """Result of the DeregisterPullTimeUpdateExclusion operation."""
 
     principal_arn: str | None = Field(default=None, alias="principalArn")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ReplicationStatusValue
 from ..shapes import ImageIdentifier
@@ -51,7 +51,7 @@ class ImageReplicationStatus(EcrModel):
     """The failure code for a replication that has failed."""
 
 
-class DescribeImageReplicationStatusResponse(EcrModel):
+class DescribeImageReplicationStatusResponse(EcrResponse):
     """Result of the DescribeImageReplicationStatus operation."""
 
     repository_name: str | None = Field(default=None, alias="repositoryName")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import FindingSeverityValue
 from ..shapes import ImageIdentifier, ImageScanStatus
@@ -396,7 +396,7 @@ class ImageScanFindings(EcrModel):
     """Details about the enhanced scan findings from Amazon Inspector."""
 
 
-class DescribeImageScanFindingsResponse(EcrModel):
+class DescribeImageScanFindingsResponse(EcrResponse):
     """Result of the DescribeImageScanFindings operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import SigningStatusValue
 from ..shapes import ImageIdentifier
@@ -52,7 +52,7 @@ class ImageSigningStatus(EcrModel):
     """The image's signing status. Possible values are:"""
 
 
-class DescribeImageSigningStatusResponse(EcrModel):
+class DescribeImageSigningStatusResponse(EcrResponse):
     """Result of the DescribeImageSigningStatus operation."""
 
     repository_name: str | None = Field(default=None, alias="repositoryName")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import (
     FindingSeverityValue,
@@ -172,7 +172,7 @@ class ImageDetail(EcrModel):
     """
 
 
-class DescribeImagesResponse(EcrModel):
+class DescribeImagesResponse(EcrResponse):
     """Result of the DescribeImages operation."""
 
     image_details: list[ImageDetail] = Field(default_factory=list, alias="imageDetails")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import UpstreamRegistryValue
 
@@ -104,7 +104,7 @@ class PullThroughCacheRule(EcrModel):
     """
 
 
-class DescribePullThroughCacheRulesResponse(EcrModel):
+class DescribePullThroughCacheRulesResponse(EcrResponse):
     """Result of the DescribePullThroughCacheRules operation."""
 
     pull_through_cache_rules: list[PullThroughCacheRule] = Field(

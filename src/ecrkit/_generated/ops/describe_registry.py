@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import ReplicationConfiguration
 
@@ -17,7 +17,7 @@ class DescribeRegistryRequest(EcrModel):
     """Parameters of the DescribeRegistry operation."""
 
 
-class DescribeRegistryResponse(EcrModel):
+class DescribeRegistryResponse(EcrResponse):
     """Result of the DescribeRegistry operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

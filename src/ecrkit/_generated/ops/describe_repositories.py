@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import Repository
 
@@ -56,7 +56,7 @@ class DescribeRepositoriesRequest(EcrModel):
     """
 
 
-class DescribeRepositoriesResponse(EcrModel):
+class DescribeRepositoriesResponse(EcrResponse):
     """Result of the DescribeRepositories operation."""
 
     repositories: list[Repository] = Field(default_factory=list, alias="repositories")

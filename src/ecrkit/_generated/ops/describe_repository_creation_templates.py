@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import RepositoryCreationTemplate
 
@@ -50,7 +50,7 @@ class DescribeRepositoryCreationTemplatesRequest(EcrModel):
     """
 
 
-class DescribeRepositoryCreationTemplatesResponse(EcrModel):
+class DescribeRepositoryCreationTemplatesResponse(EcrResponse):
     """Result of the DescribeRepositoryCreationTemplates operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "GetAccountSettingRequest",
@@ -23,7 +23,7 @@ class GetAccountSettingRequest(EcrModel):
     """
 
 
-class GetAccountSettingResponse(EcrModel):
+class GetAccountSettingResponse(EcrResponse):
     """Result of the GetAccountSetting operation."""
 
     name: str | None = Field(default=None, alias="name")

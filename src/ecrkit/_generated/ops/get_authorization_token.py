@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "AuthorizationData",
@@ -53,7 +53,7 @@ class GetAuthorizationTokenRequest(EcrModel):
     """
 
 
-class GetAuthorizationTokenResponse(EcrModel):
+class GetAuthorizationTokenResponse(EcrResponse):
     """Result of the GetAuthorizationToken operation."""
 
     authorization_data: list[AuthorizationData] = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "GetDownloadUrlForLayerRequest",
@@ -30,7 +30,7 @@ class GetDownloadUrlForLayerRequest(EcrModel):
     """The digest of the image layer to download."""
 
 
-class GetDownloadUrlForLayerResponse(EcrModel):
+class GetDownloadUrlForLayerResponse(EcrResponse):
     """Result of the GetDownloadUrlForLayer operation."""
 
     download_url: str | None = Field(default=None, alias="downloadUrl")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "GetLifecyclePolicyRequest",
@@ -27,7 +27,7 @@ class GetLifecyclePolicyRequest(EcrModel):
     """The name of the repository."""
 
 
-class GetLifecyclePolicyResponse(EcrModel):
+class GetLifecyclePolicyResponse(EcrResponse):
     """Result of the GetLifecyclePolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import (
     ImageActionTypeValue,
@@ -151,7 +151,7 @@ class LifecyclePolicyPreviewSummary(EcrModel):
     """
 
 
-class GetLifecyclePolicyPreviewResponse(EcrModel):
+class GetLifecyclePolicyPreviewResponse(EcrResponse):
     """Result of the GetLifecyclePolicyPreview operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

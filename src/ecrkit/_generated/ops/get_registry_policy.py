@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "GetRegistryPolicyRequest",
@@ -15,7 +15,7 @@ class GetRegistryPolicyRequest(EcrModel):
     """Parameters of the GetRegistryPolicy operation."""
 
 
-class GetRegistryPolicyResponse(EcrModel):
+class GetRegistryPolicyResponse(EcrResponse):
     """Result of the GetRegistryPolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

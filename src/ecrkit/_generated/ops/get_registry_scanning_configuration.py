@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import RegistryScanningConfiguration
 
@@ -17,7 +17,7 @@ class GetRegistryScanningConfigurationRequest(EcrModel):
     """Parameters of the GetRegistryScanningConfiguration operation."""
 
 
-class GetRegistryScanningConfigurationResponse(EcrModel):
+class GetRegistryScanningConfigurationResponse(EcrResponse):
     """Result of the GetRegistryScanningConfiguration operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "GetRepositoryPolicyRequest",
@@ -26,7 +26,7 @@ class GetRepositoryPolicyRequest(EcrModel):
     """The name of the repository with the policy to retrieve."""
 
 
-class GetRepositoryPolicyResponse(EcrModel):
+class GetRepositoryPolicyResponse(EcrResponse):
     """Result of the GetRepositoryPolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

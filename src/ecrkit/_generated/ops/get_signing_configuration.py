@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import SigningConfiguration
 
@@ -17,7 +17,7 @@ class GetSigningConfigurationRequest(EcrModel):
     """Parameters of the GetSigningConfiguration operation."""
 
 
-class GetSigningConfigurationResponse(EcrModel):
+class GetSigningConfigurationResponse(EcrResponse):
     """Result of the GetSigningConfiguration operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

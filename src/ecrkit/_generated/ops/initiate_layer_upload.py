@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "InitiateLayerUploadRequest",
@@ -27,7 +27,7 @@ class InitiateLayerUploadRequest(EcrModel):
     """The name of the repository to which you intend to upload layers."""
 
 
-class InitiateLayerUploadResponse(EcrModel):
+class InitiateLayerUploadResponse(EcrResponse):
     """Result of the InitiateLayerUpload operation."""
 
     upload_id: str | None = Field(default=None, alias="uploadId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ArtifactStatusFilterValue, ArtifactStatusValue
 
@@ -110,7 +110,7 @@ class ListImageReferrersRequest(EcrModel):
     """
 
 
-class ListImageReferrersResponse(EcrModel):
+class ListImageReferrersResponse(EcrResponse):
     """Result of the ListImageReferrers operation."""
 
     referrers: list[ImageReferrer] = Field(default_factory=list, alias="referrers")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageStatusFilterValue, TagStatusValue
 from ..shapes import ImageIdentifier
@@ -67,7 +67,7 @@ class ListImagesRequest(EcrModel):
     """The filter key and value with which to filter your ListImages results."""
 
 
-class ListImagesResponse(EcrModel):
+class ListImagesResponse(EcrResponse):
     """Result of the ListImages operation."""
 
     image_ids: list[ImageIdentifier] = Field(default_factory=list, alias="imageIds")

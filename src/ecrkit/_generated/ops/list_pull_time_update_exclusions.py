@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "ListPullTimeUpdateExclusionsRequest",
@@ -38,7 +38,7 @@ class ListPullTimeUpdateExclusionsRequest(EcrModel):
     """
 
 
-class ListPullTimeUpdateExclusionsResponse(EcrModel):
+class ListPullTimeUpdateExclusionsResponse(EcrResponse):
     """Result of the ListPullTimeUpdateExclusions operation."""
 
     pull_time_update_exclusions: list[str] = Field(

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import Tag
 
@@ -23,7 +23,7 @@ class ListTagsForResourceRequest(EcrModel):
     """
 
 
-class ListTagsForResourceResponse(EcrModel):
+class ListTagsForResourceResponse(EcrResponse):
     """Result of the ListTagsForResource operation."""
 
     tags: list[Tag] = Field(default_factory=list, alias="tags")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "PutAccountSettingRequest",
@@ -30,7 +30,7 @@ class PutAccountSettingRequest(EcrModel):
     """
 
 
-class PutAccountSettingResponse(EcrModel):
+class PutAccountSettingResponse(EcrResponse):
     """Result of the PutAccountSetting operation."""
 
     name: str | None = Field(default=None, alias="name")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import Image
 
@@ -45,7 +45,7 @@ class PutImageRequest(EcrModel):
     """The image digest of the image manifest corresponding to the image."""
 
 
-class PutImageResponse(EcrModel):
+class PutImageResponse(EcrResponse):
     """Result of the PutImage operation."""
 
     image: Image | None = Field(default=None, alias="image")

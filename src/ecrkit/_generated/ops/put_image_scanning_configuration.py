@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import ImageScanningConfiguration
 
@@ -41,7 +41,7 @@ class PutImageScanningConfigurationRequest(EcrModel):
     """
 
 
-class PutImageScanningConfigurationResponse(EcrModel):
+class PutImageScanningConfigurationResponse(EcrResponse):
     """Result of the PutImageScanningConfiguration operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue
 from ..shapes import ImageTagMutabilityExclusionFilter
@@ -45,7 +45,7 @@ class PutImageTagMutabilityRequest(EcrModel):
     """
 
 
-class PutImageTagMutabilityResponse(EcrModel):
+class PutImageTagMutabilityResponse(EcrResponse):
     """Result of the PutImageTagMutability operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "PutLifecyclePolicyRequest",
@@ -31,7 +31,7 @@ class PutLifecyclePolicyRequest(EcrModel):
     """The JSON repository policy text to apply to the repository."""
 
 
-class PutLifecyclePolicyResponse(EcrModel):
+class PutLifecyclePolicyResponse(EcrResponse):
     """Result of the PutLifecyclePolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

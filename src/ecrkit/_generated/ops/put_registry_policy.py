@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "PutRegistryPolicyRequest",
@@ -22,7 +22,7 @@ class PutRegistryPolicyRequest(EcrModel):
     """
 
 
-class PutRegistryPolicyResponse(EcrModel):
+class PutRegistryPolicyResponse(EcrResponse):
     """Result of the PutRegistryPolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ScanTypeValue
 from ..shapes import RegistryScanningConfiguration, RegistryScanningRule
@@ -27,7 +27,7 @@ class PutRegistryScanningConfigurationRequest(EcrModel):
     """
 
 
-class PutRegistryScanningConfigurationResponse(EcrModel):
+class PutRegistryScanningConfigurationResponse(EcrResponse):
     """Result of the PutRegistryScanningConfiguration operation."""
 
     registry_scanning_configuration: RegistryScanningConfiguration | None = Field(

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import ReplicationConfiguration
 
@@ -20,7 +20,7 @@ class PutReplicationConfigurationRequest(EcrModel):
     """An object representing the replication configuration for a registry."""
 
 
-class PutReplicationConfigurationResponse(EcrModel):
+class PutReplicationConfigurationResponse(EcrResponse):
     """Result of the PutReplicationConfiguration operation."""
 
     replication_configuration: ReplicationConfiguration | None = Field(

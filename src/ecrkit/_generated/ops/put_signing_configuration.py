@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import SigningConfiguration
 
@@ -20,7 +20,7 @@ class PutSigningConfigurationRequest(EcrModel):
     """The signing configuration to assign to the registry."""
 
 
-class PutSigningConfigurationResponse(EcrModel):
+class PutSigningConfigurationResponse(EcrResponse):
     """Result of the PutSigningConfiguration operation."""
 
     signing_configuration: SigningConfiguration | None = Field(

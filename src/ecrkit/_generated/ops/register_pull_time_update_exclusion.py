@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "RegisterPullTimeUpdateExclusionRequest",
@@ -19,7 +19,7 @@ class RegisterPullTimeUpdateExclusionRequest(EcrModel):
     """The ARN of the IAM principal to exclude from having image pull times recorded."""
 
 
-class RegisterPullTimeUpdateExclusionResponse(EcrModel):
+class RegisterPullTimeUpdateExclusionResponse(EcrResponse):
     """Result of the RegisterPullTimeUpdateExclusion operation."""
 
     principal_arn: str | None = Field(default=None, alias="principalArn")

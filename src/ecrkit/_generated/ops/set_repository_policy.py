@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "SetRepositoryPolicyRequest",
@@ -40,7 +40,7 @@ class SetRepositoryPolicyRequest(EcrModel):
     """
 
 
-class SetRepositoryPolicyResponse(EcrModel):
+class SetRepositoryPolicyResponse(EcrResponse):
     """Result of the SetRepositoryPolicy operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import ImageIdentifier, ImageScanStatus
 
@@ -31,7 +31,7 @@ class StartImageScanRequest(EcrModel):
     image_id: ImageIdentifier = Field(alias="imageId")
 
 
-class StartImageScanResponse(EcrModel):
+class StartImageScanResponse(EcrResponse):
     """Result of the StartImageScan operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import LifecyclePolicyPreviewStatusValue
 
@@ -36,7 +36,7 @@ class StartLifecyclePolicyPreviewRequest(EcrModel):
     """
 
 
-class StartLifecyclePolicyPreviewResponse(EcrModel):
+class StartLifecyclePolicyPreviewResponse(EcrResponse):
     """Result of the StartLifecyclePolicyPreview operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes import Tag
 
@@ -30,5 +30,5 @@ class TagResourceRequest(EcrModel):
     """
 
 
-class TagResourceResponse(EcrModel):
+class TagResourceResponse(EcrResponse):
     """Result of the TagResource operation."""

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "UntagResourceRequest",
@@ -24,5 +24,5 @@ class UntagResourceRequest(EcrModel):
     """The keys of the tags to be removed."""
 
 
-class UntagResourceResponse(EcrModel):
+class UntagResourceResponse(EcrResponse):
     """Result of the UntagResource operation."""

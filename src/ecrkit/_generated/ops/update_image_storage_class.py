@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageStatusValue, TargetStorageClassValue
 from ..shapes import ImageIdentifier
@@ -35,7 +35,7 @@ class UpdateImageStorageClassRequest(EcrModel):
     """The target storage class for the image."""
 
 
-class UpdateImageStorageClassResponse(EcrModel):
+class UpdateImageStorageClassResponse(EcrResponse):
     """Result of the UpdateImageStorageClass operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "UpdatePullThroughCacheRuleRequest",
@@ -43,7 +43,7 @@ class UpdatePullThroughCacheRuleRequest(EcrModel):
     """
 
 
-class UpdatePullThroughCacheRuleResponse(EcrModel):
+class UpdatePullThroughCacheRuleResponse(EcrResponse):
     """Result of the UpdatePullThroughCacheRule operation."""
 
     ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")

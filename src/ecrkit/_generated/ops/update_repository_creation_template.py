@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue, RCTAppliedForValue
 from ..shapes import (
@@ -95,7 +95,7 @@ class UpdateRepositoryCreationTemplateRequest(EcrModel):
     """
 
 
-class UpdateRepositoryCreationTemplateResponse(EcrModel):
+class UpdateRepositoryCreationTemplateResponse(EcrResponse):
     """Result of the UpdateRepositoryCreationTemplate operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "UploadLayerPartRequest",
@@ -43,7 +43,7 @@ class UploadLayerPartRequest(EcrModel):
     """The base64-encoded layer part payload."""
 
 
-class UploadLayerPartResponse(EcrModel):
+class UploadLayerPartResponse(EcrResponse):
     """Result of the UploadLayerPart operation."""
 
     registry_id: str | None = Field(default=None, alias="registryId")

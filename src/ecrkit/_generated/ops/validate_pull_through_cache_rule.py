@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
     "ValidatePullThroughCacheRuleRequest",
@@ -26,7 +26,7 @@ class ValidatePullThroughCacheRuleRequest(EcrModel):
     """
 
 
-class ValidatePullThroughCacheRuleResponse(EcrModel):
+class ValidatePullThroughCacheRuleResponse(EcrResponse):
     """Result of the ValidatePullThroughCacheRule operation."""
 
     ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")

@@ -1,0 +1,117 @@
+"""Emit ``_generated/client.py``: the client class with one async method per operation."""
+
+from __future__ import annotations
+
+from .docs import docstring
+from .emit_models import placement
+from .ir import Operation, Service
+from .typemap import Refs, enum_alias
+
+
+def param_type(svc: Service, name: str, refs: Refs) -> str:
+    """The annotation of a method parameter: models or plain mappings for structures."""
+    shape = svc.shapes[name]
+    kind = shape.type
+    if kind == "structure":
+        refs.structures.add(name)
+        return f"{name} | Mapping[str, Any]"
+    if kind == "list":
+        assert shape.member is not None
+        return f"Sequence[{param_type(svc, shape.member, refs)}]"
+    if kind == "map":
+        assert shape.key is not None and shape.value is not None
+        return f"Mapping[{param_type(svc, shape.key, refs)}, {param_type(svc, shape.value, refs)}]"
+    if kind == "string" and shape.enum:
+        refs.enums.add(name)
+        return f"{enum_alias(shape)} | str"
+    return {
+        "string": "str",
+        "boolean": "bool",
+        "integer": "int",
+        "long": "int",
+        "float": "float",
+        "double": "float",
+        "blob": "bytes",
+        "timestamp": "datetime",
+    }[kind]
+
+
+def _method(svc: Service, op: Operation, refs: Refs) -> str:
+    assert op.input and op.output
+    request = svc.shapes[op.input]
+    refs.structures.add(op.output)
+    params = ["self", "*"]
+    values = []
+    members = sorted(request.members, key=lambda m: not m.required)
+    for m in members:
+        annotation = param_type(svc, m.shape, refs)
+        params.append(
+            f"{m.py_name}: {annotation}"
+            if m.required
+            else f"{m.py_name}: {annotation} | None = None"
+        )
+        values.append(f"{m.py_name!r}: {m.py_name}")
+    signature = ", ".join(params) if len(params) > 2 else "self"
+    doc = op.doc or f"Call {op.name}."
+    if op.deprecated:
+        doc = "Deprecated. " + doc
+    out = [f"    async def {op.py_name}({signature}) -> {op.output}:\n", docstring(doc, "        ")]
+    out.append(f"        return await self._call(_OPS[{op.name!r}], {{{', '.join(values)}}})\n")
+    return "".join(out)
+
+
+def render_client(svc: Service, paginators: dict[str, object]) -> str:
+    """Source of the client module (imports of models only for type checking)."""
+    where = placement(svc)
+    refs = Refs()
+    ops = sorted(svc.operations.values(), key=lambda o: o.py_name)
+    methods = [_method(svc, op, refs) for op in ops]
+    md = svc.metadata
+    table = "".join(
+        f"    {op.name!r}: Operation({op.name!r}, {md['targetPrefix'] + '.' + op.name!r}, "
+        f"{'ecrkit._generated.' + where[op.input]!r}, {op.input!r}, {op.output!r}),\n"
+        for op in ops
+        if op.input and op.output
+    )
+    by_module: dict[str, set[str]] = {}
+    for name in refs.structures:
+        by_module.setdefault(where[name], set()).add(name)
+    if refs.enums:
+        by_module["literals"] = {enum_alias(svc.shapes[n]) for n in refs.enums}
+    type_imports = "".join(
+        f"    from .{mod} import {', '.join(sorted(names))}\n"
+        for mod, names in sorted(by_module.items())
+    )
+    pager_names = sorted(svc.operations[name].py_name for name in paginators)
+    class_name = f"{md['serviceId'].replace(' ', '')}Client"
+    return (
+        "from __future__ import annotations\n\n"
+        "from collections.abc import Mapping, Sequence\n"
+        "from datetime import datetime\n"
+        "from typing import TYPE_CHECKING, Any\n\n"
+        "from ecrkit._client_base import BaseClient, Operation, ServiceInfo\n\n"
+        "from . import endpoint_rules\n"
+        "from .errors import ERROR_CLASSES\n\n"
+        f"if TYPE_CHECKING:\n{type_imports}\n"
+        f"__all__ = [{class_name!r}]\n\n"
+        "_OPS: dict[str, Operation[Any, Any]] = {\n" + table + "}\n\n\n"
+        f"class {class_name}(BaseClient):\n"
+        + docstring(
+            f"Asynchronous client for {md.get('serviceFullName', md['serviceId'])} "
+            f"(API {md['apiVersion']}). Use `async with {class_name}(region=...) as client:`.",
+            "    ",
+        )
+        + "\n"
+        f"    _service = ServiceInfo(\n"
+        f"        service_id={md['serviceId']!r},\n"
+        f"        signing_name={md.get('signingName', md['endpointPrefix'])!r},\n"
+        "        ruleset=endpoint_rules.ruleset,\n"
+        "        partitions=endpoint_rules.partitions,\n"
+        "        error_classes=ERROR_CLASSES,\n"
+        f"        paginators=frozenset({pager_names!r}),\n"
+        "    )\n"
+        "    _operations = {op_py: _OPS[op_name] for op_py, op_name in "
+        + repr({op.py_name: op.name for op in ops})
+        + ".items()}\n\n"
+        + "\n".join(methods)
+    )
