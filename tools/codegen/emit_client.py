@@ -56,7 +56,7 @@ def _method(svc: Service, op: Operation, refs: Refs) -> str:
     if op.deprecated:
         doc = "Deprecated. " + doc
     out = [f"    async def {op.py_name}({signature}) -> {op.output}:\n", docstring(doc, "        ")]
-    out.append(f"        return await self._call(_OPS[{op.name!r}], {{{', '.join(values)}}})\n")
+    out.append(f"        return await self._call(_OPS[{op.py_name!r}], {{{', '.join(values)}}})\n")
     return "".join(out)
 
 
@@ -68,7 +68,7 @@ def render_client(svc: Service, paginators: dict[str, object]) -> str:
     methods = [_method(svc, op, refs) for op in ops]
     md = svc.metadata
     table = "".join(
-        f"    {op.name!r}: Operation({op.name!r}, {md['targetPrefix'] + '.' + op.name!r}, "
+        f"    {op.py_name!r}: Operation({op.name!r}, {md['targetPrefix'] + '.' + op.name!r}, "
         f"{'ecrkit._generated.' + where[op.input]!r}, {op.input!r}, {op.output!r}),\n"
         for op in ops
         if op.input and op.output
@@ -94,6 +94,7 @@ def render_client(svc: Service, paginators: dict[str, object]) -> str:
         "from .errors import ERROR_CLASSES\n\n"
         f"if TYPE_CHECKING:\n{type_imports}\n"
         f"__all__ = [{class_name!r}]\n\n"
+        "#: Method name -> operation (wire name, target, model classes loaded on first use).\n"
         "_OPS: dict[str, Operation[Any, Any]] = {\n" + table + "}\n\n\n"
         f"class {class_name}(BaseClient):\n"
         + docstring(
@@ -110,8 +111,6 @@ def render_client(svc: Service, paginators: dict[str, object]) -> str:
         "        error_classes=ERROR_CLASSES,\n"
         f"        paginators=frozenset({pager_names!r}),\n"
         "    )\n"
-        "    _operations = {op_py: _OPS[op_name] for op_py, op_name in "
-        + repr({op.py_name: op.name for op in ops})
-        + ".items()}\n\n"
+        "    _operations = _OPS\n\n"
         + "\n".join(methods)
     )

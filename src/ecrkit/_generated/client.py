@@ -102,407 +102,408 @@ if TYPE_CHECKING:
 
 __all__ = ["ECRClient"]
 
+#: Method name -> operation (wire name, target, model classes loaded on first use).
 _OPS: dict[str, Operation[Any, Any]] = {
-    "BatchCheckLayerAvailability": Operation(
+    "batch_check_layer_availability": Operation(
         "BatchCheckLayerAvailability",
         "AmazonEC2ContainerRegistry_V20150921.BatchCheckLayerAvailability",
         "ecrkit._generated.ops.batch_check_layer_availability",
         "BatchCheckLayerAvailabilityRequest",
         "BatchCheckLayerAvailabilityResponse",
     ),
-    "BatchDeleteImage": Operation(
+    "batch_delete_image": Operation(
         "BatchDeleteImage",
         "AmazonEC2ContainerRegistry_V20150921.BatchDeleteImage",
         "ecrkit._generated.ops.batch_delete_image",
         "BatchDeleteImageRequest",
         "BatchDeleteImageResponse",
     ),
-    "BatchGetImage": Operation(
+    "batch_get_image": Operation(
         "BatchGetImage",
         "AmazonEC2ContainerRegistry_V20150921.BatchGetImage",
         "ecrkit._generated.ops.batch_get_image",
         "BatchGetImageRequest",
         "BatchGetImageResponse",
     ),
-    "BatchGetRepositoryScanningConfiguration": Operation(
+    "batch_get_repository_scanning_configuration": Operation(
         "BatchGetRepositoryScanningConfiguration",
         "AmazonEC2ContainerRegistry_V20150921.BatchGetRepositoryScanningConfiguration",
         "ecrkit._generated.ops.batch_get_repository_scanning_configuration",
         "BatchGetRepositoryScanningConfigurationRequest",
         "BatchGetRepositoryScanningConfigurationResponse",
     ),
-    "CompleteLayerUpload": Operation(
+    "complete_layer_upload": Operation(
         "CompleteLayerUpload",
         "AmazonEC2ContainerRegistry_V20150921.CompleteLayerUpload",
         "ecrkit._generated.ops.complete_layer_upload",
         "CompleteLayerUploadRequest",
         "CompleteLayerUploadResponse",
     ),
-    "CreatePullThroughCacheRule": Operation(
+    "create_pull_through_cache_rule": Operation(
         "CreatePullThroughCacheRule",
         "AmazonEC2ContainerRegistry_V20150921.CreatePullThroughCacheRule",
         "ecrkit._generated.ops.create_pull_through_cache_rule",
         "CreatePullThroughCacheRuleRequest",
         "CreatePullThroughCacheRuleResponse",
     ),
-    "CreateRepository": Operation(
+    "create_repository": Operation(
         "CreateRepository",
         "AmazonEC2ContainerRegistry_V20150921.CreateRepository",
         "ecrkit._generated.ops.create_repository",
         "CreateRepositoryRequest",
         "CreateRepositoryResponse",
     ),
-    "CreateRepositoryCreationTemplate": Operation(
+    "create_repository_creation_template": Operation(
         "CreateRepositoryCreationTemplate",
         "AmazonEC2ContainerRegistry_V20150921.CreateRepositoryCreationTemplate",
         "ecrkit._generated.ops.create_repository_creation_template",
         "CreateRepositoryCreationTemplateRequest",
         "CreateRepositoryCreationTemplateResponse",
     ),
-    "DeleteLifecyclePolicy": Operation(
+    "delete_lifecycle_policy": Operation(
         "DeleteLifecyclePolicy",
         "AmazonEC2ContainerRegistry_V20150921.DeleteLifecyclePolicy",
         "ecrkit._generated.ops.delete_lifecycle_policy",
         "DeleteLifecyclePolicyRequest",
         "DeleteLifecyclePolicyResponse",
     ),
-    "DeletePullThroughCacheRule": Operation(
+    "delete_pull_through_cache_rule": Operation(
         "DeletePullThroughCacheRule",
         "AmazonEC2ContainerRegistry_V20150921.DeletePullThroughCacheRule",
         "ecrkit._generated.ops.delete_pull_through_cache_rule",
         "DeletePullThroughCacheRuleRequest",
         "DeletePullThroughCacheRuleResponse",
     ),
-    "DeleteRegistryPolicy": Operation(
+    "delete_registry_policy": Operation(
         "DeleteRegistryPolicy",
         "AmazonEC2ContainerRegistry_V20150921.DeleteRegistryPolicy",
         "ecrkit._generated.ops.delete_registry_policy",
         "DeleteRegistryPolicyRequest",
         "DeleteRegistryPolicyResponse",
     ),
-    "DeleteRepository": Operation(
+    "delete_repository": Operation(
         "DeleteRepository",
         "AmazonEC2ContainerRegistry_V20150921.DeleteRepository",
         "ecrkit._generated.ops.delete_repository",
         "DeleteRepositoryRequest",
         "DeleteRepositoryResponse",
     ),
-    "DeleteRepositoryCreationTemplate": Operation(
+    "delete_repository_creation_template": Operation(
         "DeleteRepositoryCreationTemplate",
         "AmazonEC2ContainerRegistry_V20150921.DeleteRepositoryCreationTemplate",
         "ecrkit._generated.ops.delete_repository_creation_template",
         "DeleteRepositoryCreationTemplateRequest",
         "DeleteRepositoryCreationTemplateResponse",
     ),
-    "DeleteRepositoryPolicy": Operation(
+    "delete_repository_policy": Operation(
         "DeleteRepositoryPolicy",
         "AmazonEC2ContainerRegistry_V20150921.DeleteRepositoryPolicy",
         "ecrkit._generated.ops.delete_repository_policy",
         "DeleteRepositoryPolicyRequest",
         "DeleteRepositoryPolicyResponse",
     ),
-    "DeleteSigningConfiguration": Operation(
+    "delete_signing_configuration": Operation(
         "DeleteSigningConfiguration",
         "AmazonEC2ContainerRegistry_V20150921.DeleteSigningConfiguration",
         "ecrkit._generated.ops.delete_signing_configuration",
         "DeleteSigningConfigurationRequest",
         "DeleteSigningConfigurationResponse",
     ),
-    "DeregisterPullTimeUpdateExclusion": Operation(
+    "deregister_pull_time_update_exclusion": Operation(
         "DeregisterPullTimeUpdateExclusion",
         "AmazonEC2ContainerRegistry_V20150921.DeregisterPullTimeUpdateExclusion",
         "ecrkit._generated.ops.deregister_pull_time_update_exclusion",
         "DeregisterPullTimeUpdateExclusionRequest",
         "DeregisterPullTimeUpdateExclusionResponse",
     ),
-    "DescribeImageReplicationStatus": Operation(
+    "describe_image_replication_status": Operation(
         "DescribeImageReplicationStatus",
         "AmazonEC2ContainerRegistry_V20150921.DescribeImageReplicationStatus",
         "ecrkit._generated.ops.describe_image_replication_status",
         "DescribeImageReplicationStatusRequest",
         "DescribeImageReplicationStatusResponse",
     ),
-    "DescribeImageScanFindings": Operation(
+    "describe_image_scan_findings": Operation(
         "DescribeImageScanFindings",
         "AmazonEC2ContainerRegistry_V20150921.DescribeImageScanFindings",
         "ecrkit._generated.ops.describe_image_scan_findings",
         "DescribeImageScanFindingsRequest",
         "DescribeImageScanFindingsResponse",
     ),
-    "DescribeImageSigningStatus": Operation(
+    "describe_image_signing_status": Operation(
         "DescribeImageSigningStatus",
         "AmazonEC2ContainerRegistry_V20150921.DescribeImageSigningStatus",
         "ecrkit._generated.ops.describe_image_signing_status",
         "DescribeImageSigningStatusRequest",
         "DescribeImageSigningStatusResponse",
     ),
-    "DescribeImages": Operation(
+    "describe_images": Operation(
         "DescribeImages",
         "AmazonEC2ContainerRegistry_V20150921.DescribeImages",
         "ecrkit._generated.ops.describe_images",
         "DescribeImagesRequest",
         "DescribeImagesResponse",
     ),
-    "DescribePullThroughCacheRules": Operation(
+    "describe_pull_through_cache_rules": Operation(
         "DescribePullThroughCacheRules",
         "AmazonEC2ContainerRegistry_V20150921.DescribePullThroughCacheRules",
         "ecrkit._generated.ops.describe_pull_through_cache_rules",
         "DescribePullThroughCacheRulesRequest",
         "DescribePullThroughCacheRulesResponse",
     ),
-    "DescribeRegistry": Operation(
+    "describe_registry": Operation(
         "DescribeRegistry",
         "AmazonEC2ContainerRegistry_V20150921.DescribeRegistry",
         "ecrkit._generated.ops.describe_registry",
         "DescribeRegistryRequest",
         "DescribeRegistryResponse",
     ),
-    "DescribeRepositories": Operation(
+    "describe_repositories": Operation(
         "DescribeRepositories",
         "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories",
         "ecrkit._generated.ops.describe_repositories",
         "DescribeRepositoriesRequest",
         "DescribeRepositoriesResponse",
     ),
-    "DescribeRepositoryCreationTemplates": Operation(
+    "describe_repository_creation_templates": Operation(
         "DescribeRepositoryCreationTemplates",
         "AmazonEC2ContainerRegistry_V20150921.DescribeRepositoryCreationTemplates",
         "ecrkit._generated.ops.describe_repository_creation_templates",
         "DescribeRepositoryCreationTemplatesRequest",
         "DescribeRepositoryCreationTemplatesResponse",
     ),
-    "GetAccountSetting": Operation(
+    "get_account_setting": Operation(
         "GetAccountSetting",
         "AmazonEC2ContainerRegistry_V20150921.GetAccountSetting",
         "ecrkit._generated.ops.get_account_setting",
         "GetAccountSettingRequest",
         "GetAccountSettingResponse",
     ),
-    "GetAuthorizationToken": Operation(
+    "get_authorization_token": Operation(
         "GetAuthorizationToken",
         "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
         "ecrkit._generated.ops.get_authorization_token",
         "GetAuthorizationTokenRequest",
         "GetAuthorizationTokenResponse",
     ),
-    "GetDownloadUrlForLayer": Operation(
+    "get_download_url_for_layer": Operation(
         "GetDownloadUrlForLayer",
         "AmazonEC2ContainerRegistry_V20150921.GetDownloadUrlForLayer",
         "ecrkit._generated.ops.get_download_url_for_layer",
         "GetDownloadUrlForLayerRequest",
         "GetDownloadUrlForLayerResponse",
     ),
-    "GetLifecyclePolicy": Operation(
+    "get_lifecycle_policy": Operation(
         "GetLifecyclePolicy",
         "AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicy",
         "ecrkit._generated.ops.get_lifecycle_policy",
         "GetLifecyclePolicyRequest",
         "GetLifecyclePolicyResponse",
     ),
-    "GetLifecyclePolicyPreview": Operation(
+    "get_lifecycle_policy_preview": Operation(
         "GetLifecyclePolicyPreview",
         "AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicyPreview",
         "ecrkit._generated.ops.get_lifecycle_policy_preview",
         "GetLifecyclePolicyPreviewRequest",
         "GetLifecyclePolicyPreviewResponse",
     ),
-    "GetRegistryPolicy": Operation(
+    "get_registry_policy": Operation(
         "GetRegistryPolicy",
         "AmazonEC2ContainerRegistry_V20150921.GetRegistryPolicy",
         "ecrkit._generated.ops.get_registry_policy",
         "GetRegistryPolicyRequest",
         "GetRegistryPolicyResponse",
     ),
-    "GetRegistryScanningConfiguration": Operation(
+    "get_registry_scanning_configuration": Operation(
         "GetRegistryScanningConfiguration",
         "AmazonEC2ContainerRegistry_V20150921.GetRegistryScanningConfiguration",
         "ecrkit._generated.ops.get_registry_scanning_configuration",
         "GetRegistryScanningConfigurationRequest",
         "GetRegistryScanningConfigurationResponse",
     ),
-    "GetRepositoryPolicy": Operation(
+    "get_repository_policy": Operation(
         "GetRepositoryPolicy",
         "AmazonEC2ContainerRegistry_V20150921.GetRepositoryPolicy",
         "ecrkit._generated.ops.get_repository_policy",
         "GetRepositoryPolicyRequest",
         "GetRepositoryPolicyResponse",
     ),
-    "GetSigningConfiguration": Operation(
+    "get_signing_configuration": Operation(
         "GetSigningConfiguration",
         "AmazonEC2ContainerRegistry_V20150921.GetSigningConfiguration",
         "ecrkit._generated.ops.get_signing_configuration",
         "GetSigningConfigurationRequest",
         "GetSigningConfigurationResponse",
     ),
-    "InitiateLayerUpload": Operation(
+    "initiate_layer_upload": Operation(
         "InitiateLayerUpload",
         "AmazonEC2ContainerRegistry_V20150921.InitiateLayerUpload",
         "ecrkit._generated.ops.initiate_layer_upload",
         "InitiateLayerUploadRequest",
         "InitiateLayerUploadResponse",
     ),
-    "ListImageReferrers": Operation(
+    "list_image_referrers": Operation(
         "ListImageReferrers",
         "AmazonEC2ContainerRegistry_V20150921.ListImageReferrers",
         "ecrkit._generated.ops.list_image_referrers",
         "ListImageReferrersRequest",
         "ListImageReferrersResponse",
     ),
-    "ListImages": Operation(
+    "list_images": Operation(
         "ListImages",
         "AmazonEC2ContainerRegistry_V20150921.ListImages",
         "ecrkit._generated.ops.list_images",
         "ListImagesRequest",
         "ListImagesResponse",
     ),
-    "ListPullTimeUpdateExclusions": Operation(
+    "list_pull_time_update_exclusions": Operation(
         "ListPullTimeUpdateExclusions",
         "AmazonEC2ContainerRegistry_V20150921.ListPullTimeUpdateExclusions",
         "ecrkit._generated.ops.list_pull_time_update_exclusions",
         "ListPullTimeUpdateExclusionsRequest",
         "ListPullTimeUpdateExclusionsResponse",
     ),
-    "ListTagsForResource": Operation(
+    "list_tags_for_resource": Operation(
         "ListTagsForResource",
         "AmazonEC2ContainerRegistry_V20150921.ListTagsForResource",
         "ecrkit._generated.ops.list_tags_for_resource",
         "ListTagsForResourceRequest",
         "ListTagsForResourceResponse",
     ),
-    "PutAccountSetting": Operation(
+    "put_account_setting": Operation(
         "PutAccountSetting",
         "AmazonEC2ContainerRegistry_V20150921.PutAccountSetting",
         "ecrkit._generated.ops.put_account_setting",
         "PutAccountSettingRequest",
         "PutAccountSettingResponse",
     ),
-    "PutImage": Operation(
+    "put_image": Operation(
         "PutImage",
         "AmazonEC2ContainerRegistry_V20150921.PutImage",
         "ecrkit._generated.ops.put_image",
         "PutImageRequest",
         "PutImageResponse",
     ),
-    "PutImageScanningConfiguration": Operation(
+    "put_image_scanning_configuration": Operation(
         "PutImageScanningConfiguration",
         "AmazonEC2ContainerRegistry_V20150921.PutImageScanningConfiguration",
         "ecrkit._generated.ops.put_image_scanning_configuration",
         "PutImageScanningConfigurationRequest",
         "PutImageScanningConfigurationResponse",
     ),
-    "PutImageTagMutability": Operation(
+    "put_image_tag_mutability": Operation(
         "PutImageTagMutability",
         "AmazonEC2ContainerRegistry_V20150921.PutImageTagMutability",
         "ecrkit._generated.ops.put_image_tag_mutability",
         "PutImageTagMutabilityRequest",
         "PutImageTagMutabilityResponse",
     ),
-    "PutLifecyclePolicy": Operation(
+    "put_lifecycle_policy": Operation(
         "PutLifecyclePolicy",
         "AmazonEC2ContainerRegistry_V20150921.PutLifecyclePolicy",
         "ecrkit._generated.ops.put_lifecycle_policy",
         "PutLifecyclePolicyRequest",
         "PutLifecyclePolicyResponse",
     ),
-    "PutRegistryPolicy": Operation(
+    "put_registry_policy": Operation(
         "PutRegistryPolicy",
         "AmazonEC2ContainerRegistry_V20150921.PutRegistryPolicy",
         "ecrkit._generated.ops.put_registry_policy",
         "PutRegistryPolicyRequest",
         "PutRegistryPolicyResponse",
     ),
-    "PutRegistryScanningConfiguration": Operation(
+    "put_registry_scanning_configuration": Operation(
         "PutRegistryScanningConfiguration",
         "AmazonEC2ContainerRegistry_V20150921.PutRegistryScanningConfiguration",
         "ecrkit._generated.ops.put_registry_scanning_configuration",
         "PutRegistryScanningConfigurationRequest",
         "PutRegistryScanningConfigurationResponse",
     ),
-    "PutReplicationConfiguration": Operation(
+    "put_replication_configuration": Operation(
         "PutReplicationConfiguration",
         "AmazonEC2ContainerRegistry_V20150921.PutReplicationConfiguration",
         "ecrkit._generated.ops.put_replication_configuration",
         "PutReplicationConfigurationRequest",
         "PutReplicationConfigurationResponse",
     ),
-    "PutSigningConfiguration": Operation(
+    "put_signing_configuration": Operation(
         "PutSigningConfiguration",
         "AmazonEC2ContainerRegistry_V20150921.PutSigningConfiguration",
         "ecrkit._generated.ops.put_signing_configuration",
         "PutSigningConfigurationRequest",
         "PutSigningConfigurationResponse",
     ),
-    "RegisterPullTimeUpdateExclusion": Operation(
+    "register_pull_time_update_exclusion": Operation(
         "RegisterPullTimeUpdateExclusion",
         "AmazonEC2ContainerRegistry_V20150921.RegisterPullTimeUpdateExclusion",
         "ecrkit._generated.ops.register_pull_time_update_exclusion",
         "RegisterPullTimeUpdateExclusionRequest",
         "RegisterPullTimeUpdateExclusionResponse",
     ),
-    "SetRepositoryPolicy": Operation(
+    "set_repository_policy": Operation(
         "SetRepositoryPolicy",
         "AmazonEC2ContainerRegistry_V20150921.SetRepositoryPolicy",
         "ecrkit._generated.ops.set_repository_policy",
         "SetRepositoryPolicyRequest",
         "SetRepositoryPolicyResponse",
     ),
-    "StartImageScan": Operation(
+    "start_image_scan": Operation(
         "StartImageScan",
         "AmazonEC2ContainerRegistry_V20150921.StartImageScan",
         "ecrkit._generated.ops.start_image_scan",
         "StartImageScanRequest",
         "StartImageScanResponse",
     ),
-    "StartLifecyclePolicyPreview": Operation(
+    "start_lifecycle_policy_preview": Operation(
         "StartLifecyclePolicyPreview",
         "AmazonEC2ContainerRegistry_V20150921.StartLifecyclePolicyPreview",
         "ecrkit._generated.ops.start_lifecycle_policy_preview",
         "StartLifecyclePolicyPreviewRequest",
         "StartLifecyclePolicyPreviewResponse",
     ),
-    "TagResource": Operation(
+    "tag_resource": Operation(
         "TagResource",
         "AmazonEC2ContainerRegistry_V20150921.TagResource",
         "ecrkit._generated.ops.tag_resource",
         "TagResourceRequest",
         "TagResourceResponse",
     ),
-    "UntagResource": Operation(
+    "untag_resource": Operation(
         "UntagResource",
         "AmazonEC2ContainerRegistry_V20150921.UntagResource",
         "ecrkit._generated.ops.untag_resource",
         "UntagResourceRequest",
         "UntagResourceResponse",
     ),
-    "UpdateImageStorageClass": Operation(
+    "update_image_storage_class": Operation(
         "UpdateImageStorageClass",
         "AmazonEC2ContainerRegistry_V20150921.UpdateImageStorageClass",
         "ecrkit._generated.ops.update_image_storage_class",
         "UpdateImageStorageClassRequest",
         "UpdateImageStorageClassResponse",
     ),
-    "UpdatePullThroughCacheRule": Operation(
+    "update_pull_through_cache_rule": Operation(
         "UpdatePullThroughCacheRule",
         "AmazonEC2ContainerRegistry_V20150921.UpdatePullThroughCacheRule",
         "ecrkit._generated.ops.update_pull_through_cache_rule",
         "UpdatePullThroughCacheRuleRequest",
         "UpdatePullThroughCacheRuleResponse",
     ),
-    "UpdateRepositoryCreationTemplate": Operation(
+    "update_repository_creation_template": Operation(
         "UpdateRepositoryCreationTemplate",
         "AmazonEC2ContainerRegistry_V20150921.UpdateRepositoryCreationTemplate",
         "ecrkit._generated.ops.update_repository_creation_template",
         "UpdateRepositoryCreationTemplateRequest",
         "UpdateRepositoryCreationTemplateResponse",
     ),
-    "UploadLayerPart": Operation(
+    "upload_layer_part": Operation(
         "UploadLayerPart",
         "AmazonEC2ContainerRegistry_V20150921.UploadLayerPart",
         "ecrkit._generated.ops.upload_layer_part",
         "UploadLayerPartRequest",
         "UploadLayerPartResponse",
     ),
-    "ValidatePullThroughCacheRule": Operation(
+    "validate_pull_through_cache_rule": Operation(
         "ValidatePullThroughCacheRule",
         "AmazonEC2ContainerRegistry_V20150921.ValidatePullThroughCacheRule",
         "ecrkit._generated.ops.validate_pull_through_cache_rule",
@@ -536,76 +537,14 @@ class ECRClient(BaseClient):
             ]
         ),
     )
-    _operations = {
-        op_py: _OPS[op_name]
-        for op_py, op_name in {
-            "batch_check_layer_availability": "BatchCheckLayerAvailability",
-            "batch_delete_image": "BatchDeleteImage",
-            "batch_get_image": "BatchGetImage",
-            "batch_get_repository_scanning_configuration": "BatchGetRepositoryScanningConfiguration",
-            "complete_layer_upload": "CompleteLayerUpload",
-            "create_pull_through_cache_rule": "CreatePullThroughCacheRule",
-            "create_repository": "CreateRepository",
-            "create_repository_creation_template": "CreateRepositoryCreationTemplate",
-            "delete_lifecycle_policy": "DeleteLifecyclePolicy",
-            "delete_pull_through_cache_rule": "DeletePullThroughCacheRule",
-            "delete_registry_policy": "DeleteRegistryPolicy",
-            "delete_repository": "DeleteRepository",
-            "delete_repository_creation_template": "DeleteRepositoryCreationTemplate",
-            "delete_repository_policy": "DeleteRepositoryPolicy",
-            "delete_signing_configuration": "DeleteSigningConfiguration",
-            "deregister_pull_time_update_exclusion": "DeregisterPullTimeUpdateExclusion",
-            "describe_image_replication_status": "DescribeImageReplicationStatus",
-            "describe_image_scan_findings": "DescribeImageScanFindings",
-            "describe_image_signing_status": "DescribeImageSigningStatus",
-            "describe_images": "DescribeImages",
-            "describe_pull_through_cache_rules": "DescribePullThroughCacheRules",
-            "describe_registry": "DescribeRegistry",
-            "describe_repositories": "DescribeRepositories",
-            "describe_repository_creation_templates": "DescribeRepositoryCreationTemplates",
-            "get_account_setting": "GetAccountSetting",
-            "get_authorization_token": "GetAuthorizationToken",
-            "get_download_url_for_layer": "GetDownloadUrlForLayer",
-            "get_lifecycle_policy": "GetLifecyclePolicy",
-            "get_lifecycle_policy_preview": "GetLifecyclePolicyPreview",
-            "get_registry_policy": "GetRegistryPolicy",
-            "get_registry_scanning_configuration": "GetRegistryScanningConfiguration",
-            "get_repository_policy": "GetRepositoryPolicy",
-            "get_signing_configuration": "GetSigningConfiguration",
-            "initiate_layer_upload": "InitiateLayerUpload",
-            "list_image_referrers": "ListImageReferrers",
-            "list_images": "ListImages",
-            "list_pull_time_update_exclusions": "ListPullTimeUpdateExclusions",
-            "list_tags_for_resource": "ListTagsForResource",
-            "put_account_setting": "PutAccountSetting",
-            "put_image": "PutImage",
-            "put_image_scanning_configuration": "PutImageScanningConfiguration",
-            "put_image_tag_mutability": "PutImageTagMutability",
-            "put_lifecycle_policy": "PutLifecyclePolicy",
-            "put_registry_policy": "PutRegistryPolicy",
-            "put_registry_scanning_configuration": "PutRegistryScanningConfiguration",
-            "put_replication_configuration": "PutReplicationConfiguration",
-            "put_signing_configuration": "PutSigningConfiguration",
-            "register_pull_time_update_exclusion": "RegisterPullTimeUpdateExclusion",
-            "set_repository_policy": "SetRepositoryPolicy",
-            "start_image_scan": "StartImageScan",
-            "start_lifecycle_policy_preview": "StartLifecyclePolicyPreview",
-            "tag_resource": "TagResource",
-            "untag_resource": "UntagResource",
-            "update_image_storage_class": "UpdateImageStorageClass",
-            "update_pull_through_cache_rule": "UpdatePullThroughCacheRule",
-            "update_repository_creation_template": "UpdateRepositoryCreationTemplate",
-            "upload_layer_part": "UploadLayerPart",
-            "validate_pull_through_cache_rule": "ValidatePullThroughCacheRule",
-        }.items()
-    }
+    _operations = _OPS
 
     async def batch_check_layer_availability(
         self, *, repository_name: str, layer_digests: Sequence[str], registry_id: str | None = None
     ) -> BatchCheckLayerAvailabilityResponse:
         """Checks the availability of one or more image layers in a repository."""
         return await self._call(
-            _OPS["BatchCheckLayerAvailability"],
+            _OPS["batch_check_layer_availability"],
             {
                 "repository_name": repository_name,
                 "layer_digests": layer_digests,
@@ -625,7 +564,7 @@ class ECRClient(BaseClient):
         with either an imageTag or imageDigest.
         """
         return await self._call(
-            _OPS["BatchDeleteImage"],
+            _OPS["batch_delete_image"],
             {
                 "repository_name": repository_name,
                 "image_ids": image_ids,
@@ -646,7 +585,7 @@ class ECRClient(BaseClient):
         imageTag or imageDigest.
         """
         return await self._call(
-            _OPS["BatchGetImage"],
+            _OPS["batch_get_image"],
             {
                 "repository_name": repository_name,
                 "image_ids": image_ids,
@@ -660,7 +599,8 @@ class ECRClient(BaseClient):
     ) -> BatchGetRepositoryScanningConfigurationResponse:
         """Gets the scanning configuration for one or more repositories."""
         return await self._call(
-            _OPS["BatchGetRepositoryScanningConfiguration"], {"repository_names": repository_names}
+            _OPS["batch_get_repository_scanning_configuration"],
+            {"repository_names": repository_names},
         )
 
     async def complete_layer_upload(
@@ -677,7 +617,7 @@ class ECRClient(BaseClient):
         digest of the image layer for data validation purposes.
         """
         return await self._call(
-            _OPS["CompleteLayerUpload"],
+            _OPS["complete_layer_upload"],
             {
                 "repository_name": repository_name,
                 "upload_id": upload_id,
@@ -704,7 +644,7 @@ class ECRClient(BaseClient):
         Amazon Elastic Container Registry User Guide.
         """
         return await self._call(
-            _OPS["CreatePullThroughCacheRule"],
+            _OPS["create_pull_through_cache_rule"],
             {
                 "ecr_repository_prefix": ecr_repository_prefix,
                 "upstream_registry_url": upstream_registry_url,
@@ -735,7 +675,7 @@ class ECRClient(BaseClient):
         the Amazon Elastic Container Registry User Guide.
         """
         return await self._call(
-            _OPS["CreateRepository"],
+            _OPS["create_repository"],
             {
                 "repository_name": repository_name,
                 "registry_id": registry_id,
@@ -774,7 +714,7 @@ class ECRClient(BaseClient):
         Container Registry User Guide.
         """
         return await self._call(
-            _OPS["CreateRepositoryCreationTemplate"],
+            _OPS["create_repository_creation_template"],
             {
                 "prefix": prefix,
                 "applied_for": applied_for,
@@ -794,7 +734,7 @@ class ECRClient(BaseClient):
     ) -> DeleteLifecyclePolicyResponse:
         """Deletes the lifecycle policy associated with the specified repository."""
         return await self._call(
-            _OPS["DeleteLifecyclePolicy"],
+            _OPS["delete_lifecycle_policy"],
             {"repository_name": repository_name, "registry_id": registry_id},
         )
 
@@ -803,13 +743,13 @@ class ECRClient(BaseClient):
     ) -> DeletePullThroughCacheRuleResponse:
         """Deletes a pull through cache rule."""
         return await self._call(
-            _OPS["DeletePullThroughCacheRule"],
+            _OPS["delete_pull_through_cache_rule"],
             {"ecr_repository_prefix": ecr_repository_prefix, "registry_id": registry_id},
         )
 
     async def delete_registry_policy(self) -> DeleteRegistryPolicyResponse:
         """Deletes the registry permissions policy."""
-        return await self._call(_OPS["DeleteRegistryPolicy"], {})
+        return await self._call(_OPS["delete_registry_policy"], {})
 
     async def delete_repository(
         self, *, repository_name: str, registry_id: str | None = None, force: bool | None = None
@@ -820,7 +760,7 @@ class ECRClient(BaseClient):
         repository and have Amazon ECR delete all of its contents on your behalf.
         """
         return await self._call(
-            _OPS["DeleteRepository"],
+            _OPS["delete_repository"],
             {"repository_name": repository_name, "registry_id": registry_id, "force": force},
         )
 
@@ -828,14 +768,14 @@ class ECRClient(BaseClient):
         self, *, prefix: str
     ) -> DeleteRepositoryCreationTemplateResponse:
         """Deletes a repository creation template."""
-        return await self._call(_OPS["DeleteRepositoryCreationTemplate"], {"prefix": prefix})
+        return await self._call(_OPS["delete_repository_creation_template"], {"prefix": prefix})
 
     async def delete_repository_policy(
         self, *, repository_name: str, registry_id: str | None = None
     ) -> DeleteRepositoryPolicyResponse:
         """Deletes the repository policy associated with the specified repository."""
         return await self._call(
-            _OPS["DeleteRepositoryPolicy"],
+            _OPS["delete_repository_policy"],
             {"repository_name": repository_name, "registry_id": registry_id},
         )
 
@@ -844,7 +784,7 @@ class ECRClient(BaseClient):
         Deletes the registry's signing configuration. Images pushed after deletion of
         the signing configuration will no longer be automatically signed.
         """
-        return await self._call(_OPS["DeleteSigningConfiguration"], {})
+        return await self._call(_OPS["delete_signing_configuration"], {})
 
     async def deregister_pull_time_update_exclusion(
         self, *, principal_arn: str
@@ -855,7 +795,7 @@ class ECRClient(BaseClient):
         principal pulls an image.
         """
         return await self._call(
-            _OPS["DeregisterPullTimeUpdateExclusion"], {"principal_arn": principal_arn}
+            _OPS["deregister_pull_time_update_exclusion"], {"principal_arn": principal_arn}
         )
 
     async def describe_image_replication_status(
@@ -867,7 +807,7 @@ class ECRClient(BaseClient):
     ) -> DescribeImageReplicationStatusResponse:
         """Returns the replication status for a specified image."""
         return await self._call(
-            _OPS["DescribeImageReplicationStatus"],
+            _OPS["describe_image_replication_status"],
             {"repository_name": repository_name, "image_id": image_id, "registry_id": registry_id},
         )
 
@@ -882,7 +822,7 @@ class ECRClient(BaseClient):
     ) -> DescribeImageScanFindingsResponse:
         """Returns the scan findings for the specified image."""
         return await self._call(
-            _OPS["DescribeImageScanFindings"],
+            _OPS["describe_image_scan_findings"],
             {
                 "repository_name": repository_name,
                 "image_id": image_id,
@@ -905,7 +845,7 @@ class ECRClient(BaseClient):
         for each profile.
         """
         return await self._call(
-            _OPS["DescribeImageSigningStatus"],
+            _OPS["describe_image_signing_status"],
             {"repository_name": repository_name, "image_id": image_id, "registry_id": registry_id},
         )
 
@@ -921,7 +861,7 @@ class ECRClient(BaseClient):
     ) -> DescribeImagesResponse:
         """Returns metadata about the images in a repository."""
         return await self._call(
-            _OPS["DescribeImages"],
+            _OPS["describe_images"],
             {
                 "repository_name": repository_name,
                 "registry_id": registry_id,
@@ -942,7 +882,7 @@ class ECRClient(BaseClient):
     ) -> DescribePullThroughCacheRulesResponse:
         """Returns the pull through cache rules for a registry."""
         return await self._call(
-            _OPS["DescribePullThroughCacheRules"],
+            _OPS["describe_pull_through_cache_rules"],
             {
                 "registry_id": registry_id,
                 "ecr_repository_prefixes": ecr_repository_prefixes,
@@ -957,7 +897,7 @@ class ECRClient(BaseClient):
         repository can be created or updated with the PutReplicationConfiguration API
         action.
         """
-        return await self._call(_OPS["DescribeRegistry"], {})
+        return await self._call(_OPS["describe_registry"], {})
 
     async def describe_repositories(
         self,
@@ -969,7 +909,7 @@ class ECRClient(BaseClient):
     ) -> DescribeRepositoriesResponse:
         """Describes image repositories in a registry."""
         return await self._call(
-            _OPS["DescribeRepositories"],
+            _OPS["describe_repositories"],
             {
                 "registry_id": registry_id,
                 "repository_names": repository_names,
@@ -991,13 +931,13 @@ class ECRClient(BaseClient):
         repository creation template.
         """
         return await self._call(
-            _OPS["DescribeRepositoryCreationTemplates"],
+            _OPS["describe_repository_creation_templates"],
             {"prefixes": prefixes, "next_token": next_token, "max_results": max_results},
         )
 
     async def get_account_setting(self, *, name: str) -> GetAccountSettingResponse:
         """Retrieves the account setting value for the specified setting name."""
-        return await self._call(_OPS["GetAccountSetting"], {"name": name})
+        return await self._call(_OPS["get_account_setting"], {"name": name})
 
     async def get_authorization_token(
         self, *, registry_ids: Sequence[str] | None = None
@@ -1008,7 +948,7 @@ class ECRClient(BaseClient):
         that your IAM principal has access to. The authorization token is valid for
         12 hours.
         """
-        return await self._call(_OPS["GetAuthorizationToken"], {"registry_ids": registry_ids})
+        return await self._call(_OPS["get_authorization_token"], {"registry_ids": registry_ids})
 
     async def get_download_url_for_layer(
         self, *, repository_name: str, layer_digest: str, registry_id: str | None = None
@@ -1019,7 +959,7 @@ class ECRClient(BaseClient):
         image.
         """
         return await self._call(
-            _OPS["GetDownloadUrlForLayer"],
+            _OPS["get_download_url_for_layer"],
             {
                 "repository_name": repository_name,
                 "layer_digest": layer_digest,
@@ -1032,7 +972,7 @@ class ECRClient(BaseClient):
     ) -> GetLifecyclePolicyResponse:
         """Retrieves the lifecycle policy for the specified repository."""
         return await self._call(
-            _OPS["GetLifecyclePolicy"],
+            _OPS["get_lifecycle_policy"],
             {"repository_name": repository_name, "registry_id": registry_id},
         )
 
@@ -1051,7 +991,7 @@ class ECRClient(BaseClient):
         specified repository.
         """
         return await self._call(
-            _OPS["GetLifecyclePolicyPreview"],
+            _OPS["get_lifecycle_policy_preview"],
             {
                 "repository_name": repository_name,
                 "registry_id": registry_id,
@@ -1064,18 +1004,18 @@ class ECRClient(BaseClient):
 
     async def get_registry_policy(self) -> GetRegistryPolicyResponse:
         """Retrieves the permissions policy for a registry."""
-        return await self._call(_OPS["GetRegistryPolicy"], {})
+        return await self._call(_OPS["get_registry_policy"], {})
 
     async def get_registry_scanning_configuration(self) -> GetRegistryScanningConfigurationResponse:
         """Retrieves the scanning configuration for a registry."""
-        return await self._call(_OPS["GetRegistryScanningConfiguration"], {})
+        return await self._call(_OPS["get_registry_scanning_configuration"], {})
 
     async def get_repository_policy(
         self, *, repository_name: str, registry_id: str | None = None
     ) -> GetRepositoryPolicyResponse:
         """Retrieves the repository policy for the specified repository."""
         return await self._call(
-            _OPS["GetRepositoryPolicy"],
+            _OPS["get_repository_policy"],
             {"repository_name": repository_name, "registry_id": registry_id},
         )
 
@@ -1084,14 +1024,14 @@ class ECRClient(BaseClient):
         Retrieves the registry's signing configuration, which defines rules for
         automatically signing images using Amazon Web Services Signer.
         """
-        return await self._call(_OPS["GetSigningConfiguration"], {})
+        return await self._call(_OPS["get_signing_configuration"], {})
 
     async def initiate_layer_upload(
         self, *, repository_name: str, registry_id: str | None = None
     ) -> InitiateLayerUploadResponse:
         """Notifies Amazon ECR that you intend to upload an image layer."""
         return await self._call(
-            _OPS["InitiateLayerUpload"],
+            _OPS["initiate_layer_upload"],
             {"repository_name": repository_name, "registry_id": registry_id},
         )
 
@@ -1107,7 +1047,7 @@ class ECRClient(BaseClient):
     ) -> ListImageReferrersResponse:
         """Lists the artifacts associated with a specified subject image."""
         return await self._call(
-            _OPS["ListImageReferrers"],
+            _OPS["list_image_referrers"],
             {
                 "repository_name": repository_name,
                 "subject_id": subject_id,
@@ -1129,7 +1069,7 @@ class ECRClient(BaseClient):
     ) -> ListImagesResponse:
         """Lists all the image IDs for the specified repository."""
         return await self._call(
-            _OPS["ListImages"],
+            _OPS["list_images"],
             {
                 "repository_name": repository_name,
                 "registry_id": registry_id,
@@ -1147,17 +1087,17 @@ class ECRClient(BaseClient):
         recorded.
         """
         return await self._call(
-            _OPS["ListPullTimeUpdateExclusions"],
+            _OPS["list_pull_time_update_exclusions"],
             {"max_results": max_results, "next_token": next_token},
         )
 
     async def list_tags_for_resource(self, *, resource_arn: str) -> ListTagsForResourceResponse:
         """List the tags for an Amazon ECR resource."""
-        return await self._call(_OPS["ListTagsForResource"], {"resource_arn": resource_arn})
+        return await self._call(_OPS["list_tags_for_resource"], {"resource_arn": resource_arn})
 
     async def put_account_setting(self, *, name: str, value: str) -> PutAccountSettingResponse:
         """Allows you to change the basic scan type version or registry policy scope."""
-        return await self._call(_OPS["PutAccountSetting"], {"name": name, "value": value})
+        return await self._call(_OPS["put_account_setting"], {"name": name, "value": value})
 
     async def put_image(
         self,
@@ -1171,7 +1111,7 @@ class ECRClient(BaseClient):
     ) -> PutImageResponse:
         """Creates or updates the image manifest and tags associated with an image."""
         return await self._call(
-            _OPS["PutImage"],
+            _OPS["put_image"],
             {
                 "repository_name": repository_name,
                 "image_manifest": image_manifest,
@@ -1195,7 +1135,7 @@ class ECRClient(BaseClient):
         information, see PutRegistryScanningConfiguration.
         """
         return await self._call(
-            _OPS["PutImageScanningConfiguration"],
+            _OPS["put_image_scanning_configuration"],
             {
                 "repository_name": repository_name,
                 "image_scanning_configuration": image_scanning_configuration,
@@ -1220,7 +1160,7 @@ class ECRClient(BaseClient):
         Registry User Guide.
         """
         return await self._call(
-            _OPS["PutImageTagMutability"],
+            _OPS["put_image_tag_mutability"],
             {
                 "repository_name": repository_name,
                 "image_tag_mutability": image_tag_mutability,
@@ -1237,7 +1177,7 @@ class ECRClient(BaseClient):
         more information, see Lifecycle policy template.
         """
         return await self._call(
-            _OPS["PutLifecyclePolicy"],
+            _OPS["put_lifecycle_policy"],
             {
                 "repository_name": repository_name,
                 "lifecycle_policy_text": lifecycle_policy_text,
@@ -1247,7 +1187,7 @@ class ECRClient(BaseClient):
 
     async def put_registry_policy(self, *, policy_text: str) -> PutRegistryPolicyResponse:
         """Creates or updates the permissions policy for your registry."""
-        return await self._call(_OPS["PutRegistryPolicy"], {"policy_text": policy_text})
+        return await self._call(_OPS["put_registry_policy"], {"policy_text": policy_text})
 
     async def put_registry_scanning_configuration(
         self,
@@ -1257,7 +1197,7 @@ class ECRClient(BaseClient):
     ) -> PutRegistryScanningConfigurationResponse:
         """Creates or updates the scanning configuration for your private registry."""
         return await self._call(
-            _OPS["PutRegistryScanningConfiguration"], {"scan_type": scan_type, "rules": rules}
+            _OPS["put_registry_scanning_configuration"], {"scan_type": scan_type, "rules": rules}
         )
 
     async def put_replication_configuration(
@@ -1274,7 +1214,7 @@ class ECRClient(BaseClient):
         replication.
         """
         return await self._call(
-            _OPS["PutReplicationConfiguration"],
+            _OPS["put_replication_configuration"],
             {"replication_configuration": replication_configuration},
         )
 
@@ -1286,7 +1226,7 @@ class ECRClient(BaseClient):
         for automatically signing images with Amazon Web Services Signer.
         """
         return await self._call(
-            _OPS["PutSigningConfiguration"], {"signing_configuration": signing_configuration}
+            _OPS["put_signing_configuration"], {"signing_configuration": signing_configuration}
         )
 
     async def register_pull_time_update_exclusion(
@@ -1298,7 +1238,7 @@ class ECRClient(BaseClient):
         image.
         """
         return await self._call(
-            _OPS["RegisterPullTimeUpdateExclusion"], {"principal_arn": principal_arn}
+            _OPS["register_pull_time_update_exclusion"], {"principal_arn": principal_arn}
         )
 
     async def set_repository_policy(
@@ -1315,7 +1255,7 @@ class ECRClient(BaseClient):
         Amazon Elastic Container Registry User Guide.
         """
         return await self._call(
-            _OPS["SetRepositoryPolicy"],
+            _OPS["set_repository_policy"],
             {
                 "repository_name": repository_name,
                 "policy_text": policy_text,
@@ -1333,7 +1273,7 @@ class ECRClient(BaseClient):
     ) -> StartImageScanResponse:
         """Starts a basic image vulnerability scan."""
         return await self._call(
-            _OPS["StartImageScan"],
+            _OPS["start_image_scan"],
             {"repository_name": repository_name, "image_id": image_id, "registry_id": registry_id},
         )
 
@@ -1350,7 +1290,7 @@ class ECRClient(BaseClient):
         the repository.
         """
         return await self._call(
-            _OPS["StartLifecyclePolicyPreview"],
+            _OPS["start_lifecycle_policy_preview"],
             {
                 "repository_name": repository_name,
                 "registry_id": registry_id,
@@ -1365,14 +1305,14 @@ class ECRClient(BaseClient):
         Adds specified tags to a resource with the specified ARN. Existing tags on a
         resource are not changed if they are not specified in the request parameters.
         """
-        return await self._call(_OPS["TagResource"], {"resource_arn": resource_arn, "tags": tags})
+        return await self._call(_OPS["tag_resource"], {"resource_arn": resource_arn, "tags": tags})
 
     async def untag_resource(
         self, *, resource_arn: str, tag_keys: Sequence[str]
     ) -> UntagResourceResponse:
         """Deletes specified tags from a resource."""
         return await self._call(
-            _OPS["UntagResource"], {"resource_arn": resource_arn, "tag_keys": tag_keys}
+            _OPS["untag_resource"], {"resource_arn": resource_arn, "tag_keys": tag_keys}
         )
 
     async def update_image_storage_class(
@@ -1389,7 +1329,7 @@ class ECRClient(BaseClient):
         long-term storage, or restore archived images back to Amazon ECR standard.
         """
         return await self._call(
-            _OPS["UpdateImageStorageClass"],
+            _OPS["update_image_storage_class"],
             {
                 "repository_name": repository_name,
                 "image_id": image_id,
@@ -1408,7 +1348,7 @@ class ECRClient(BaseClient):
     ) -> UpdatePullThroughCacheRuleResponse:
         """Updates an existing pull through cache rule."""
         return await self._call(
-            _OPS["UpdatePullThroughCacheRule"],
+            _OPS["update_pull_through_cache_rule"],
             {
                 "ecr_repository_prefix": ecr_repository_prefix,
                 "registry_id": registry_id,
@@ -1438,7 +1378,7 @@ class ECRClient(BaseClient):
     ) -> UpdateRepositoryCreationTemplateResponse:
         """Updates an existing repository creation template."""
         return await self._call(
-            _OPS["UpdateRepositoryCreationTemplate"],
+            _OPS["update_repository_creation_template"],
             {
                 "prefix": prefix,
                 "description": description,
@@ -1465,7 +1405,7 @@ class ECRClient(BaseClient):
     ) -> UploadLayerPartResponse:
         """Uploads an image layer part to Amazon ECR."""
         return await self._call(
-            _OPS["UploadLayerPart"],
+            _OPS["upload_layer_part"],
             {
                 "repository_name": repository_name,
                 "upload_id": upload_id,
@@ -1486,6 +1426,6 @@ class ECRClient(BaseClient):
         authentication to the upstream registry is successful.
         """
         return await self._call(
-            _OPS["ValidatePullThroughCacheRule"],
+            _OPS["validate_pull_through_cache_rule"],
             {"ecr_repository_prefix": ecr_repository_prefix, "registry_id": registry_id},
         )
