@@ -37,10 +37,12 @@ from ._credentials import (
 from ._endpoints import EndpointResolver
 from ._exceptions import ConnectionError, EndpointResolutionError, ServiceError, TimeoutError
 from ._model import EcrModel, EcrResponse, ResponseMetadata, build_request
+from ._pagination import Paginator
 from ._protocol import parse_error, parse_response, serialize
 from ._retries import SUCCESSFUL_ATTEMPT, AttemptResult, StandardRetryStrategy, make_retry_strategy
 from ._signing import presign_url, sign_request
 from ._transport import AiohttpTransport, HttpRequest, Transport
+from ._waiters import Waiter
 
 __all__ = ["BaseClient", "Operation", "ServiceInfo"]
 
@@ -65,6 +67,23 @@ _SKEW_THRESHOLD = timedelta(minutes=4)
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _InjectedSleep:
+    """Wraps an injected sleep; :meth:`monotonic` is real time plus all it was asked to wait."""
+
+    __slots__ = ("_sleep", "_slept")
+
+    def __init__(self, sleep: Callable[[float], Awaitable[object]]) -> None:
+        self._sleep = sleep
+        self._slept = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self._slept
+
+    async def sleep(self, delay: float) -> None:
+        self._slept += delay
+        await self._sleep(delay)
 
 
 class Operation(Generic[Req, Resp]):
@@ -173,7 +192,15 @@ class BaseClient:
         self._profile = profile
         self._session = session
         self._transport_arg = transport
-        self._sleep = sleep or asyncio.sleep
+        self._sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+        self._clock: Callable[[], float] = time.monotonic
+        if sleep is not None:
+            # An injected sleep lets no real time pass, so the adaptive rate
+            # limiter's clock must advance by what it waited instead: on the
+            # real monotonic clock its token bucket would never refill and
+            # acquire() would spin on the fake sleep.
+            injected = _InjectedSleep(sleep)
+            self._sleep, self._clock = injected.sleep, injected.monotonic
         self._now = now or _utcnow
         self._skew = timedelta(0)
         self._runtime: _Runtime | None = None
@@ -217,6 +244,27 @@ class BaseClient:
     def can_paginate(self, operation_name: str) -> bool:
         """Whether ``get_paginator(operation_name)`` exists (snake_case name)."""
         return operation_name in self._service.paginators
+
+    def _bound(self, method_name: str) -> Callable[[dict[str, Any]], Awaitable[Any]]:
+        """An operation method of this client taking its keyword arguments as a dict."""
+        method = getattr(self, method_name)
+
+        async def call(params: dict[str, Any]) -> Any:
+            return await method(**params)
+
+        return call
+
+    def _new_paginator(self, table: Mapping[str, type[Paginator]], name: str) -> Paginator:
+        cls = table.get(name)
+        if cls is None:
+            raise ValueError(f"{name!r} cannot be paginated; paginated operations: {sorted(table)}")
+        return cls(self._bound(name))
+
+    def _new_waiter(self, table: Mapping[str, type[Waiter[Any]]], name: str) -> Waiter[Any]:
+        cls = table.get(name)
+        if cls is None:
+            raise ValueError(f"no waiter named {name!r}; waiters: {sorted(table)}")
+        return cls(self._bound(cls.operation), sleep=self._sleep, monotonic=self._clock)
 
     async def _start(self) -> _Runtime:
         if self._closed:
@@ -270,7 +318,9 @@ class BaseClient:
                 CredentialResolver(self._credentials_arg, self._profile), now=self._now
             ),
             transport=transport,
-            retry=make_retry_strategy(cfg.retry_mode, cfg.max_attempts, sleep=self._sleep),
+            retry=make_retry_strategy(
+                cfg.retry_mode, cfg.max_attempts, clock=self._clock, sleep=self._sleep
+            ),
         )
 
     # -- the pipeline --------------------------------------------------------
@@ -283,7 +333,9 @@ class BaseClient:
         return await self._invoke(op, build_request(op.request_cls, given))
 
     async def _invoke(self, op: Operation[Req, Resp], request: Req) -> Resp:
-        rt = self._runtime or await self._start()
+        rt = self._runtime
+        if rt is None or self._closed:
+            rt = await self._start()  # raises once the client is closed
         body = serialize(request)
         retry = rt.retry
         state = retry.begin()
@@ -424,7 +476,9 @@ class BaseClient:
         if op is None:
             raise ValueError(f"unknown client method {client_method!r}")
         request = build_request(op.request_cls, dict(params or {}))
-        rt = self._runtime or await self._start()
+        rt = self._runtime
+        if rt is None or self._closed:
+            rt = await self._start()  # raises once the client is closed
         creds = await rt.credentials.get()
         query = "&".join(
             f"{quote(key, safe='-_.~')}={quote(_query_value(item), safe='-_.~')}"

@@ -13,7 +13,10 @@
     ├── ServiceError                             the service answered with an error
     │   └── <one generated class per modeled exception, e.g. RepositoryNotFoundException>
     ├── PaginationError                          the service broke the paging contract
-    └── WaiterError                              (see ecrkit.waiters)
+    └── WaiterError                              a waiter stopped without success
+        ├── WaiterFailureError                   a failure acceptor matched
+        ├── WaiterTimeoutError (also builtins.TimeoutError)  attempts or time ran out
+        └── WaiterUnexpectedError                a service error no acceptor expected
 
 ``asyncio.CancelledError`` is never wrapped.
 """
@@ -34,6 +37,10 @@ __all__ = [
     "ServiceError",
     "TimeoutError",
     "TransportError",
+    "WaiterError",
+    "WaiterFailureError",
+    "WaiterTimeoutError",
+    "WaiterUnexpectedError",
 ]
 
 
@@ -180,3 +187,40 @@ def _rebuild_service_error(
 
 class PaginationError(EcrkitError):
     """The service broke the paging contract (for example, it repeated a token)."""
+
+
+class WaiterError(EcrkitError):
+    """A waiter stopped without reaching its success state.
+
+    ``last_response`` is the last successful response (or ``None``),
+    ``last_error`` the last service error (or ``None``), ``attempts`` the
+    number of calls made.
+    """
+
+    def __init__(
+        self,
+        waiter_name: str,
+        reason: str,
+        *,
+        last_response: Any = None,
+        last_error: ServiceError | None = None,
+        attempts: int = 0,
+    ) -> None:
+        self.waiter_name = waiter_name
+        self.reason = reason
+        self.last_response = last_response
+        self.last_error = last_error
+        self.attempts = attempts
+        super().__init__(f"Waiter {waiter_name} failed: {reason}")
+
+
+class WaiterFailureError(WaiterError):
+    """A failure acceptor matched: the resource cannot reach the wanted state."""
+
+
+class WaiterTimeoutError(WaiterError, builtins.TimeoutError):
+    """The waiter ran out of attempts or time; the message names the last state seen."""
+
+
+class WaiterUnexpectedError(WaiterError):
+    """The operation failed with a service error that no acceptor expected."""

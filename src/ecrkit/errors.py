@@ -15,6 +15,10 @@ from ._exceptions import (
     ServiceError,
     TimeoutError,
     TransportError,
+    WaiterError,
+    WaiterFailureError,
+    WaiterTimeoutError,
+    WaiterUnexpectedError,
 )
 from ._generated.errors import *  # noqa: F403
 from ._generated.errors import ERROR_CLASSES
@@ -31,4 +35,8 @@ __all__ = [
     "ServiceError",
     "TimeoutError",
     "TransportError",
+    "WaiterError",
+    "WaiterFailureError",
+    "WaiterTimeoutError",
+    "WaiterUnexpectedError",
 ]

@@ -9,7 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import emit_client, emit_errors, emit_meta, emit_models, ir, loader
+from . import (
+    emit_client,
+    emit_errors,
+    emit_meta,
+    emit_models,
+    emit_paginators,
+    emit_waiters,
+    ir,
+    loader,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "ecrkit" / "_generated"
@@ -26,6 +35,8 @@ _DOCS = {
     "errors.py": "One ServiceError subclass per modeled exception, and the code registry.",
     "_meta.py": None,
     "client.py": "The service client: one async method per operation.",
+    "paginators.py": "One typed paginator per paginated operation (from paginators-1.json).",
+    "waiters.py": "One typed waiter per model waiter (from waiters-2.json).",
     "endpoint_rules.py": None,
 }
 
@@ -54,7 +65,13 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
     sources["ops/__init__.py"] = ""
     sources["_index.py"] = emit_meta.render_index(index)
     sources["errors.py"] = emit_errors.render_errors_module(svc)[0]
-    sources["client.py"] = emit_client.render_client(svc, files.paginators["pagination"])
+    sources["client.py"] = emit_client.render_client(
+        svc, files.paginators["pagination"], files.waiters["waiters"]
+    )
+    sources["paginators.py"] = emit_paginators.render_paginators(
+        svc, files.paginators["pagination"]
+    )[0]
+    sources["waiters.py"] = emit_waiters.render_waiters(svc, files.waiters["waiters"])[0]
     sources["_meta.py"] = emit_meta.render_meta(svc, files.sha256, files.botocore_version)
     sources["endpoint_rules.py"] = emit_meta.render_endpoint_data(
         files.endpoint_rules, files.partitions

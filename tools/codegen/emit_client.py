@@ -5,6 +5,7 @@ from __future__ import annotations
 from .docs import docstring
 from .emit_models import placement
 from .ir import Operation, Service
+from .naming import operation_name
 from .typemap import Refs, enum_alias
 
 
@@ -60,7 +61,23 @@ def _method(svc: Service, op: Operation, refs: Refs) -> str:
     return "".join(out)
 
 
-def render_client(svc: Service, paginators: dict[str, object]) -> str:
+def _overloads(kind: str, arg: str, base: str, table: str, entries: list[tuple[str, str]]) -> str:
+    out = []
+    for key, cls in entries:
+        out.append(
+            f"    @overload\n    def get_{kind}(self, {arg}: Literal[{key!r}]) -> {cls}: ...\n"
+        )
+    out.append(
+        f"    def get_{kind}(self, {arg}: str) -> {base}:\n"
+        + docstring(f"A typed {kind} by snake_case name; ValueError for unknown names.", "        ")
+        + f"        return self._new_{kind}({table}, {arg})\n"
+    )
+    return "\n".join(out)
+
+
+def render_client(
+    svc: Service, paginators: dict[str, object], waiters: dict[str, dict[str, object]]
+) -> str:
     """Source of the client module (imports of models only for type checking)."""
     where = placement(svc)
     refs = Refs()
@@ -83,16 +100,25 @@ def render_client(svc: Service, paginators: dict[str, object]) -> str:
         for mod, names in sorted(by_module.items())
     )
     pager_names = sorted(svc.operations[name].py_name for name in paginators)
+    pager_entries = [(svc.operations[n].py_name, f"{n}Paginator") for n in sorted(paginators)]
+    waiter_entries = [(operation_name(n), f"{n}Waiter") for n in sorted(waiters)]
+    extra_imports = "".join(
+        f"    from .paginators import {c}\n" for _, c in pager_entries
+    ) + "".join(f"    from .waiters import {c}\n" for _, c in waiter_entries)
     class_name = f"{md['serviceId'].replace(' ', '')}Client"
     return (
         "from __future__ import annotations\n\n"
         "from collections.abc import Mapping, Sequence\n"
         "from datetime import datetime\n"
-        "from typing import TYPE_CHECKING, Any\n\n"
-        "from ecrkit._client_base import BaseClient, Operation, ServiceInfo\n\n"
+        "from typing import TYPE_CHECKING, Any, Literal, overload\n\n"
+        "from ecrkit._client_base import BaseClient, Operation, ServiceInfo\n"
+        "from ecrkit._pagination import Paginator\n"
+        "from ecrkit._waiters import Waiter\n\n"
         "from . import endpoint_rules\n"
-        "from .errors import ERROR_CLASSES\n\n"
-        f"if TYPE_CHECKING:\n{type_imports}\n"
+        "from .errors import ERROR_CLASSES\n"
+        "from .paginators import PAGINATORS\n"
+        "from .waiters import WAITERS\n\n"
+        f"if TYPE_CHECKING:\n{type_imports}{extra_imports}\n"
         f"__all__ = [{class_name!r}]\n\n"
         "#: Method name -> operation (wire name, target, model classes loaded on first use).\n"
         "_OPS: dict[str, Operation[Any, Any]] = {\n" + table + "}\n\n\n"
@@ -113,4 +139,8 @@ def render_client(svc: Service, paginators: dict[str, object]) -> str:
         "    )\n"
         "    _operations = _OPS\n\n"
         + "\n".join(methods)
+        + "\n"
+        + _overloads("paginator", "operation_name", "Paginator", "PAGINATORS", pager_entries)
+        + "\n"
+        + _overloads("waiter", "waiter_name", "Waiter[Any]", "WAITERS", waiter_entries)
     )

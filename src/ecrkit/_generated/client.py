@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ecrkit._client_base import BaseClient, Operation, ServiceInfo
+from ecrkit._pagination import Paginator
+from ecrkit._waiters import Waiter
 
 from . import endpoint_rules
 from .errors import ERROR_CLASSES
+from .paginators import PAGINATORS
+from .waiters import WAITERS
 
 if TYPE_CHECKING:
     from .literals import (
@@ -88,6 +93,15 @@ if TYPE_CHECKING:
     from .ops.update_repository_creation_template import UpdateRepositoryCreationTemplateResponse
     from .ops.upload_layer_part import UploadLayerPartResponse
     from .ops.validate_pull_through_cache_rule import ValidatePullThroughCacheRuleResponse
+    from .paginators import (
+        DescribeImageScanFindingsPaginator,
+        DescribeImagesPaginator,
+        DescribePullThroughCacheRulesPaginator,
+        DescribeRepositoriesPaginator,
+        DescribeRepositoryCreationTemplatesPaginator,
+        GetLifecyclePolicyPreviewPaginator,
+        ListImagesPaginator,
+    )
     from .shapes import (
         EncryptionConfiguration,
         EncryptionConfigurationForRepositoryCreationTemplate,
@@ -99,6 +113,7 @@ if TYPE_CHECKING:
         SigningConfiguration,
         Tag,
     )
+    from .waiters import ImageScanCompleteWaiter, LifecyclePolicyPreviewCompleteWaiter
 
 __all__ = ["ECRClient"]
 
@@ -1429,3 +1444,54 @@ class ECRClient(BaseClient):
             _OPS["validate_pull_through_cache_rule"],
             {"ecr_repository_prefix": ecr_repository_prefix, "registry_id": registry_id},
         )
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["describe_image_scan_findings"]
+    ) -> DescribeImageScanFindingsPaginator: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["describe_images"]
+    ) -> DescribeImagesPaginator: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["describe_pull_through_cache_rules"]
+    ) -> DescribePullThroughCacheRulesPaginator: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["describe_repositories"]
+    ) -> DescribeRepositoriesPaginator: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["describe_repository_creation_templates"]
+    ) -> DescribeRepositoryCreationTemplatesPaginator: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["get_lifecycle_policy_preview"]
+    ) -> GetLifecyclePolicyPreviewPaginator: ...
+
+    @overload
+    def get_paginator(self, operation_name: Literal["list_images"]) -> ListImagesPaginator: ...
+
+    def get_paginator(self, operation_name: str) -> Paginator:
+        """A typed paginator by snake_case name; ValueError for unknown names."""
+        return self._new_paginator(PAGINATORS, operation_name)
+
+    @overload
+    def get_waiter(
+        self, waiter_name: Literal["image_scan_complete"]
+    ) -> ImageScanCompleteWaiter: ...
+
+    @overload
+    def get_waiter(
+        self, waiter_name: Literal["lifecycle_policy_preview_complete"]
+    ) -> LifecyclePolicyPreviewCompleteWaiter: ...
+
+    def get_waiter(self, waiter_name: str) -> Waiter[Any]:
+        """A typed waiter by snake_case name; ValueError for unknown names."""
+        return self._new_waiter(WAITERS, waiter_name)

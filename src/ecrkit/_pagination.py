@@ -1,0 +1,266 @@
+"""The generic async pager behind the generated paginators.
+
+Semantics follow botocore's ``PageIterator`` so that results and resume tokens
+are interchangeable with boto3: ``max_items`` cuts the listing (truncating the
+last page), the resume token is base64 JSON of the input token plus
+``boto_truncate_amount`` (how many items of that page were already returned),
+and ``starting_token`` resumes in the middle of a page. A service that hands back
+the same token twice raises :class:`~ecrkit.errors.PaginationError`.
+
+Pages are the typed response models; result keys are attribute paths into them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypedDict, TypeVar, get_args
+
+from ._exceptions import PaginationError
+from ._model import EcrModel, EcrResponse
+
+__all__ = [
+    "PageIterator",
+    "PaginationConfig",
+    "Paginator",
+    "PaginatorSpec",
+    "decode_token",
+    "encode_token",
+]
+
+Page = TypeVar("Page", bound=EcrResponse)
+Item = TypeVar("Item")
+_TRUNCATE = "boto_truncate_amount"
+
+
+class PaginationConfig(TypedDict, total=False):
+    """Controls for one pagination run (botocore's ``PaginationConfig``)."""
+
+    max_items: int
+    """Stop after this many result items in total (the resume token says where)."""
+    page_size: int
+    """Ask the service for this many items per page (the operation's limit key)."""
+    starting_token: str
+    """A resume token from an earlier run (ecrkit's or boto3's)."""
+
+
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PaginatorSpec:
+    """One operation's paging contract, in Python attribute names."""
+
+    input_token: str  # request field, e.g. "next_token"
+    input_token_wire: str  # its wire name, used inside resume tokens
+    output_token: Path
+    limit_key: str | None
+    result_keys: tuple[Path, ...]
+    non_aggregate_keys: tuple[Path, ...] = ()
+
+
+def encode_token(token: Mapping[str, Any]) -> str:
+    """botocore's token encoding: base64 of the JSON of the token dict."""
+    return base64.b64encode(json.dumps(dict(token)).encode("utf-8")).decode("utf-8")
+
+
+def decode_token(token: str) -> dict[str, Any]:
+    """Decode a resume token; ``ValueError`` names the problem."""
+    try:
+        data = json.loads(base64.b64decode(token.encode("utf-8"), validate=True))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise ValueError("starting_token is not a valid resume token") from None
+    if not isinstance(data, dict):
+        raise ValueError("starting_token is not a valid resume token")
+    return data
+
+
+def _get(obj: Any, path: Path) -> Any:
+    for name in path:
+        if obj is None:
+            return None
+        obj = getattr(obj, name)
+    return obj
+
+
+def _set(obj: EcrModel, path: Path, value: Any) -> None:
+    """Set ``path`` on ``obj``, creating intermediate structures as needed."""
+    for name in path[:-1]:
+        child = getattr(obj, name)
+        if child is None:
+            child = _structure_class(type(obj), name)()
+            setattr(obj, name, child)
+        obj = child
+    setattr(obj, path[-1], value)
+
+
+def _structure_class(cls: type[EcrModel], field: str) -> type[EcrModel]:
+    annotation = cls.model_fields[field].annotation
+    for arg in (annotation, *get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, EcrModel):
+            return arg
+    raise TypeError(f"{cls.__name__}.{field} is not a structure")
+
+
+def _is_set(obj: Any, path: Path) -> bool:
+    """Whether the page actually carried ``path`` (output lists default to empty)."""
+    for name in path[:-1]:
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return False
+    return path[-1] in obj.model_fields_set
+
+
+class PageIterator(Generic[Page, Item]):
+    """An async iterator of typed pages; ``items()`` streams the result items.
+
+    Nothing is sent until iteration starts. Iterate it once.
+    """
+
+    def __init__(
+        self,
+        call: Callable[[dict[str, Any]], Awaitable[Page]],
+        params: dict[str, Any],
+        spec: PaginatorSpec,
+        config: PaginationConfig | None,
+    ) -> None:
+        config = config or {}
+        unknown = set(config) - set(PaginationConfig.__annotations__)
+        if unknown:
+            raise TypeError(f"unknown pagination_config keys: {sorted(unknown)}")
+        self._call = call
+        self._params = params
+        self._spec = spec
+        self._max_items = config.get("max_items")
+        self._page_size = config.get("page_size")
+        self._starting_token = config.get("starting_token")
+        self._resume: dict[str, Any] | None = None
+        self._first_page: Page | None = None
+        self._started = False
+
+    @property
+    def resume_token(self) -> str | None:
+        """Where to continue after ``max_items`` cut the listing (else ``None``)."""
+        return None if self._resume is None else encode_token(self._resume)
+
+    def __aiter__(self) -> AsyncIterator[Page]:
+        return self._pages()
+
+    async def _pages(self) -> AsyncIterator[Page]:
+        if self._started:
+            raise RuntimeError("a PageIterator can be iterated only once; call paginate() again")
+        self._started = True
+        spec = self._spec
+        params = dict(self._params)
+        token: dict[str, Any] = {spec.input_token_wire: None}
+        skip = 0
+        if self._starting_token is not None:
+            token = decode_token(self._starting_token)
+            skip = int(token.pop(_TRUNCATE, 0))
+            _inject(params, spec, token)
+        if self._page_size is not None and spec.limit_key:
+            params[spec.limit_key] = self._page_size
+        primary = spec.result_keys[0]
+        total = 0
+        previous: dict[str, Any] | None = None
+        first = True
+        while True:
+            page = await self._call(params)
+            start = 0
+            if first:
+                first = False
+                if self._starting_token is not None:
+                    start = skip
+                    self._drop_head(page, primary, skip)
+                self._first_page = page
+            items = _get(page, primary) or []
+            if self._max_items is not None and total + len(items) > self._max_items:
+                keep = self._max_items - total
+                _set(page, primary, list(items[:keep]))
+                self._resume = {**token, _TRUNCATE: keep + start}
+                yield page
+                return
+            yield page
+            total += len(items)
+            next_value = _get(page, spec.output_token)
+            token = {spec.input_token_wire: next_value}
+            if next_value is None:
+                return
+            if self._max_items is not None and total == self._max_items:
+                self._resume = token
+                return
+            if previous is not None and previous == token:
+                raise PaginationError(
+                    f"The service returned the same next token twice: {next_value!r}"
+                )
+            _inject(params, spec, token)
+            previous = token
+
+    def _drop_head(self, page: Page, primary: Path, skip: int) -> None:
+        # Resuming mid-page: drop what the previous run returned; the other
+        # result keys were returned in full with that page, so clear them.
+        items = _get(page, primary)
+        if items is not None:
+            _set(page, primary, list(items[skip:]))
+        for key in self._spec.result_keys[1:]:
+            if _is_set(page, key):
+                _set(page, key, [])
+
+    async def items(self) -> AsyncIterator[Item]:
+        """Every item of the primary result key, across pages."""
+        async for item in self._items(0):
+            yield item
+
+    async def _items(self, index: int) -> AsyncIterator[Any]:
+        key = self._spec.result_keys[index]
+        async for page in self:
+            for item in _get(page, key) or ():
+                yield item
+
+    async def build_full_result(self) -> Page:
+        """One response with every page's result items, as botocore builds it.
+
+        Result lists are concatenated; the non-aggregate keys come from the
+        first page; ``next_token`` is the resume token when ``max_items`` cut
+        the listing (else ``None``).
+        """
+        spec = self._spec
+        collected: dict[Path, list[Any]] = {}
+        page_cls: type[Page] | None = None
+        async for page in self:
+            page_cls = type(page)
+            for key in spec.result_keys:
+                if _is_set(page, key):
+                    collected.setdefault(key, []).extend(_get(page, key) or [])
+        if page_cls is None:  # pragma: no cover - a call always yields a page
+            raise PaginationError("the service returned no page")
+        full = page_cls()
+        first = self._first_page
+        for key in spec.non_aggregate_keys:
+            if first is not None and _is_set(first, key):
+                value = _get(first, key)
+                _set(full, key, value.model_copy() if isinstance(value, EcrModel) else value)
+        for key, values in collected.items():
+            _set(full, key, values)
+        _set(full, spec.output_token, self.resume_token)
+        if self.resume_token is None:
+            full.model_fields_set.discard(spec.output_token[-1])
+        return full
+
+
+class Paginator:
+    """Base of the generated paginators: binds one client's operation method."""
+
+    def __init__(self, call: Callable[[dict[str, Any]], Awaitable[Any]]) -> None:
+        self._call = call
+
+
+def _inject(params: dict[str, Any], spec: PaginatorSpec, token: Mapping[str, Any]) -> None:
+    value = token.get(spec.input_token_wire)
+    if value is not None and value != "None":
+        params[spec.input_token] = value
+    else:
+        params.pop(spec.input_token, None)
