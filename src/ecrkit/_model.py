@@ -49,8 +49,9 @@ class EcrModel(BaseModel):
     )
 
     def to_wire(self) -> dict[str, Any]:
-        """The wire JSON of this model as a dict (camelCase keys, no None values)."""
-        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+        """The wire JSON of this model as a dict: camelCase keys, only the members
+        that were set (so response lists that defaulted to ``[]`` are left out)."""
+        return self.model_dump(by_alias=True, exclude_none=True, exclude_unset=True, mode="json")
 
 
 @dataclass(frozen=True, slots=True)
