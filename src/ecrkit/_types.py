@@ -43,8 +43,10 @@ def _epoch(value: datetime) -> int | float:
 
 
 def _iso8601(value: datetime) -> str:
-    text = _utc(value).astimezone(UTC).isoformat(
-        timespec="milliseconds" if value.microsecond else "seconds"
+    text = (
+        _utc(value)
+        .astimezone(UTC)
+        .isoformat(timespec="milliseconds" if value.microsecond else "seconds")
     )
     return text.replace("+00:00", "Z")
 

@@ -70,7 +70,9 @@ def render_waiters(svc: Service, waiters: dict[str, dict[str, Any]]) -> tuple[st
                 expression = acc["argument"]
                 if expression not in accessors:
                     accessors[expression] = f"_{py}_{len(accessors)}"
-                    blocks.append(compile_path(svc, op.output, expression, accessors[expression], op.output))
+                    blocks.append(
+                        compile_path(svc, op.output, expression, accessors[expression], op.output)
+                    )
                 path = accessors[expression]
             acceptors.append(
                 f"        Acceptor({acc['state']!r}, {acc['matcher']!r}, {acc['expected']!r}, "
