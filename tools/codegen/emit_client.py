@@ -37,14 +37,15 @@ def param_type(svc: Service, name: str, refs: Refs) -> str:
     }[kind]
 
 
-def _method(svc: Service, op: Operation, refs: Refs) -> str:
-    assert op.input and op.output
-    request = svc.shapes[op.input]
-    refs.structures.add(op.output)
-    params = ["self", "*"]
-    values = []
-    members = sorted(request.members, key=lambda m: not m.required)
-    for m in members:
+def keyword_params(
+    svc: Service, shape_name: str, refs: Refs, skip: str | None = None
+) -> tuple[list[str], list[str]]:
+    """Keyword-only parameters for a request shape (required first) and the
+    ``'name': name`` entries that pass them on as a dict."""
+    params, values = ["self", "*"], []
+    for m in sorted(svc.shapes[shape_name].members, key=lambda m: not m.required):
+        if m.wire_name == skip:
+            continue
         annotation = param_type(svc, m.shape, refs)
         params.append(
             f"{m.py_name}: {annotation}"
@@ -52,6 +53,26 @@ def _method(svc: Service, op: Operation, refs: Refs) -> str:
             else f"{m.py_name}: {annotation} | None = None"
         )
         values.append(f"{m.py_name!r}: {m.py_name}")
+    return params, values
+
+
+def type_only_imports(svc: Service, refs: Refs, where: dict[str, str]) -> str:
+    """The body of an ``if TYPE_CHECKING:`` block importing what ``refs`` used."""
+    by_module: dict[str, set[str]] = {}
+    for name in refs.structures:
+        by_module.setdefault(where[name], set()).add(name)
+    if refs.enums:
+        by_module["literals"] = {enum_alias(svc.shapes[n]) for n in refs.enums}
+    return "".join(
+        f"    from .{mod} import {', '.join(sorted(names))}\n"
+        for mod, names in sorted(by_module.items())
+    )
+
+
+def _method(svc: Service, op: Operation, refs: Refs) -> str:
+    assert op.input and op.output
+    refs.structures.add(op.output)
+    params, values = keyword_params(svc, op.input, refs)
     signature = ", ".join(params) if len(params) > 2 else "self"
     doc = op.doc or f"Call {op.name}."
     if op.deprecated:
@@ -90,15 +111,7 @@ def render_client(
         for op in ops
         if op.input and op.output
     )
-    by_module: dict[str, set[str]] = {}
-    for name in refs.structures:
-        by_module.setdefault(where[name], set()).add(name)
-    if refs.enums:
-        by_module["literals"] = {enum_alias(svc.shapes[n]) for n in refs.enums}
-    type_imports = "".join(
-        f"    from .{mod} import {', '.join(sorted(names))}\n"
-        for mod, names in sorted(by_module.items())
-    )
+    type_imports = type_only_imports(svc, refs, where)
     pager_names = sorted(svc.operations[name].py_name for name in paginators)
     pager_entries = [(svc.operations[n].py_name, f"{n}Paginator") for n in sorted(paginators)]
     waiter_entries = [(operation_name(n), f"{n}Waiter") for n in sorted(waiters)]

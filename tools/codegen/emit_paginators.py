@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .docs import docstring
-from .emit_client import param_type
+from .emit_client import keyword_params, type_only_imports
 from .emit_models import placement
 from .ir import Service
 from .typemap import Refs, enum_alias
@@ -100,19 +100,8 @@ def render_paginators(svc: Service, paginators: dict[str, dict[str, Any]]) -> tu
             pages_cls = "PageIterator"
         cls = f"{op_name}Paginator"
         names.append(cls)
-        request = svc.shapes[op.input]
         token = conf["input_token"]
-        params, values = ["self", "*"], []
-        for m in sorted(request.members, key=lambda m: not m.required):
-            if m.wire_name == token:
-                continue
-            annotation = param_type(svc, m.shape, refs)
-            params.append(
-                f"{m.py_name}: {annotation}"
-                if m.required
-                else f"{m.py_name}: {annotation} | None = None"
-            )
-            values.append(f"{m.py_name!r}: {m.py_name}")
+        params, values = keyword_params(svc, op.input, refs, skip=token)
         params.append("pagination_config: PaginationConfig | None = None")
         doc = f"Pages of {op_name}: iterate pages, ``.items()`` for the {result_keys[0]} items."
         blocks.append(
@@ -124,14 +113,7 @@ def render_paginators(svc: Service, paginators: dict[str, dict[str, Any]]) -> tu
             + f"        return {pages_cls}(self._call, params, {spec_name}, pagination_config)\n"
         )
         table.append(f"    {op.py_name!r}: {cls},\n")
-    by_module: dict[str, set[str]] = {}
-    for name in refs.structures:
-        by_module.setdefault(where[name], set()).add(name)
-    if refs.enums:
-        by_module["literals"] = {enum_alias(svc.shapes[n]) for n in refs.enums}
-    imports = "".join(
-        f"    from .{mod} import {', '.join(sorted(n))}\n" for mod, n in sorted(by_module.items())
-    )
+    imports = type_only_imports(svc, refs, where)
     head = (
         "from __future__ import annotations\n\n"
         "from collections.abc import AsyncIterator, Mapping, Sequence\n"

@@ -6,11 +6,11 @@ import re
 from typing import Any
 
 from .docs import docstring
-from .emit_client import param_type
+from .emit_client import keyword_params, type_only_imports
 from .emit_models import placement
 from .ir import Service
 from .naming import operation_name
-from .typemap import Refs, enum_alias
+from .typemap import Refs
 
 _PART = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\[\])?$")
 
@@ -83,15 +83,7 @@ def render_waiters(svc: Service, waiters: dict[str, dict[str, Any]]) -> tuple[st
             f"{spec} = WaiterSpec(\n    name={name!r},\n    delay={conf['delay']!r},\n"
             f"    max_attempts={conf['maxAttempts']!r},\n    acceptors=(\n{''.join(acceptors)}    ),\n)\n"
         )
-        params, values = ["self", "*"], []
-        for m in sorted(svc.shapes[op.input].members, key=lambda m: not m.required):
-            annotation = param_type(svc, m.shape, refs)
-            params.append(
-                f"{m.py_name}: {annotation}"
-                if m.required
-                else f"{m.py_name}: {annotation} | None = None"
-            )
-            values.append(f"{m.py_name!r}: {m.py_name}")
+        params, values = keyword_params(svc, op.input, refs)
         params.append("waiter_config: WaiterConfig | None = None")
         success_by_error = any(
             a["state"] == "success" and a["matcher"] in ("error", "status")
@@ -114,14 +106,7 @@ def render_waiters(svc: Service, waiters: dict[str, dict[str, Any]]) -> tuple[st
             + f"        return await self._wait({{{', '.join(values)}}}, waiter_config)\n"
         )
         table.append(f"    {py!r}: {cls},\n")
-    by_module: dict[str, set[str]] = {}
-    for n in refs.structures:
-        by_module.setdefault(where[n], set()).add(n)
-    if refs.enums:
-        by_module["literals"] = {enum_alias(svc.shapes[n]) for n in refs.enums}
-    imports = "".join(
-        f"    from .{mod} import {', '.join(sorted(v))}\n" for mod, v in sorted(by_module.items())
-    )
+    imports = type_only_imports(svc, refs, where)
     head = (
         "from __future__ import annotations\n\n"
         "from collections.abc import Mapping, Sequence\n"
