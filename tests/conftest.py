@@ -1,0 +1,84 @@
+"""Fixtures shared by the whole suite.
+
+- Every test runs isolated from the machine's AWS setup (no ``AWS_*`` variables,
+  no instance metadata, no ``~/.aws`` files).
+- ``moto_endpoint`` is moto's ECR server, started once per session on 127.0.0.1.
+- ``ecr`` is an :class:`~ecrkit.ECRClient` against it with fake credentials, and
+  ``make_ecr`` opens more (another region, other credentials or options).
+
+Clients made here never really sleep: retry back-off goes to a no-op ``sleep``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecrkit import Credentials, ECRClient
+
+#: What the moto-backed clients sign with (moto accepts any credentials).
+MOTO_CREDENTIALS = Credentials("AKIDMOTOTESTING", "moto-testing-secret-key")
+MOTO_REGION = "us-east-1"
+
+#: ``make_ecr(region=..., **ECRClient options)``: an async context manager.
+ClientFactory = Callable[..., AbstractAsyncContextManager[ECRClient]]
+
+
+@pytest.fixture(autouse=True)
+def isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AWS_* variable leaks in, no IMDS lookups, no real config or credentials file."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    missing = tmp_path / "no-aws-dir"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(missing / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(missing / "credentials"))
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """The URL of moto's server (all services, ECR included), on a free local port."""
+    from moto.server import ThreadedMotoServer  # imported here: only integration tests pay
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()  # also closes the listening socket
+
+
+async def _no_sleep(delay: float) -> None:
+    """Retry back-off without waiting (tests never really sleep)."""
+
+
+@pytest.fixture
+def make_ecr(moto_endpoint: str) -> ClientFactory:
+    """Open clients against moto: ``async with make_ecr(region="eu-west-1") as ecr: ...``.
+
+    Keyword arguments go to :class:`~ecrkit.ECRClient` (``credentials`` defaults to
+    :data:`MOTO_CREDENTIALS`, ``sleep`` to a no-op).
+    """
+
+    @asynccontextmanager
+    async def open_client(*, region: str = MOTO_REGION, **options: Any) -> AsyncIterator[ECRClient]:
+        options.setdefault("credentials", MOTO_CREDENTIALS)
+        options.setdefault("sleep", _no_sleep)
+        async with ECRClient(region=region, endpoint_url=moto_endpoint, **options) as client:
+            yield client
+
+    return open_client
+
+
+@pytest.fixture
+async def ecr(make_ecr: ClientFactory) -> AsyncIterator[ECRClient]:
+    """A client against moto in us-east-1 with fake credentials, closed after the test."""
+    async with make_ecr() as client:
+        yield client
