@@ -4,8 +4,10 @@ Semantics follow botocore's ``PageIterator`` so that results and resume tokens
 are interchangeable with boto3: ``max_items`` cuts the listing (truncating the
 last page), the resume token is base64 JSON of the input token plus
 ``boto_truncate_amount`` (how many items of that page were already returned),
-and ``starting_token`` resumes in the middle of a page. A service that hands back
-the same token twice raises :class:`~ecrkit.errors.PaginationError`.
+and ``starting_token`` resumes in the middle of a page (a token that is not a
+resume token of this paginator is a ``ValueError`` at ``paginate()``). An empty
+output token ends the listing; a service that hands back the same token twice
+raises :class:`~ecrkit.errors.PaginationError`.
 
 Pages are the typed response models; result keys are attribute paths into them.
 """
@@ -15,7 +17,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any, Generic, TypedDict, TypeVar, get_args
 
@@ -78,6 +81,26 @@ def decode_token(token: str) -> dict[str, Any]:
     return data
 
 
+def _parse_starting_token(token: str, spec: PaginatorSpec) -> tuple[dict[str, Any], int]:
+    """The service token dict and the items to skip, from a resume token of this paginator.
+
+    Like the tokens botocore hands out, it must hold exactly the input token key
+    (plus ``boto_truncate_amount``, a count); anything else is ``ValueError``
+    rather than silently starting over from the first page.
+    """
+    data = decode_token(token)
+    skip = data.pop(_TRUNCATE, 0)
+    value = data.get(spec.input_token_wire)
+    if (
+        set(data) != {spec.input_token_wire}
+        or not (value is None or isinstance(value, str))
+        or type(skip) is not int
+        or skip < 0
+    ):
+        raise ValueError("starting_token is not a resume token of this paginator")
+    return data, skip
+
+
 def _get(obj: Any, path: Path) -> Any:
     for name in path:
         if obj is None:
@@ -137,6 +160,12 @@ class PageIterator(Generic[Page, Item]):
         self._max_items = config.get("max_items")
         self._page_size = config.get("page_size")
         self._starting_token = config.get("starting_token")
+        # Checked now, so a bad token fails at paginate() before anything is sent.
+        self._start = (
+            None
+            if self._starting_token is None
+            else _parse_starting_token(self._starting_token, spec)
+        )
         self._resume: dict[str, Any] | None = None
         self._first_page: Page | None = None
         self._started = False
@@ -149,7 +178,7 @@ class PageIterator(Generic[Page, Item]):
     def __aiter__(self) -> AsyncIterator[Page]:
         return self._pages()
 
-    async def _pages(self) -> AsyncIterator[Page]:
+    async def _pages(self) -> AsyncGenerator[Page, None]:
         if self._started:
             raise RuntimeError("a PageIterator can be iterated only once; call paginate() again")
         self._started = True
@@ -157,9 +186,8 @@ class PageIterator(Generic[Page, Item]):
         params = dict(self._params)
         token: dict[str, Any] = {spec.input_token_wire: None}
         skip = 0
-        if self._starting_token is not None:
-            token = decode_token(self._starting_token)
-            skip = int(token.pop(_TRUNCATE, 0))
+        if self._start is not None:
+            token, skip = dict(self._start[0]), self._start[1]
             _inject(params, spec, token)
         if self._page_size is not None and spec.limit_key:
             params[spec.limit_key] = self._page_size
@@ -172,7 +200,7 @@ class PageIterator(Generic[Page, Item]):
             start = 0
             if first:
                 first = False
-                if self._starting_token is not None:
+                if self._start is not None:
                     start = skip
                     self._drop_head(page, primary, skip)
                 self._first_page = page
@@ -185,7 +213,8 @@ class PageIterator(Generic[Page, Item]):
                 return
             yield page
             total += len(items)
-            next_value = _get(page, spec.output_token)
+            # Like botocore, an empty token ends the listing (it is never sent back).
+            next_value = _get(page, spec.output_token) or None
             token = {spec.input_token_wire: next_value}
             if next_value is None:
                 return
@@ -209,16 +238,18 @@ class PageIterator(Generic[Page, Item]):
             if _is_set(page, key):
                 _set(page, key, [])
 
-    async def items(self) -> AsyncIterator[Item]:
+    def items(self) -> AsyncIterator[Item]:
         """Every item of the primary result key, across pages."""
-        async for item in self._items(0):
-            yield item
+        return self._items(0)
 
     async def _items(self, index: int) -> AsyncIterator[Any]:
         key = self._spec.result_keys[index]
-        async for page in self:
-            for item in _get(page, key) or ():
-                yield item
+        # Closing the item stream (or breaking out of it) closes the page
+        # generator at once, instead of leaving it to the loop's finalizer.
+        async with aclosing(self._pages()) as pages:
+            async for page in pages:
+                for item in _get(page, key) or ():
+                    yield item
 
     async def build_full_result(self) -> Page:
         """One response with every page's result items, as botocore builds it.
