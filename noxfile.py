@@ -1,10 +1,11 @@
-"""Developer sessions. `python -m nox` runs lint, typecheck, codegen-check and tests."""
+"""Developer sessions. `python -m nox` runs lint, typecheck, codegen-check, tests and
+bench-quick (a few-second smoke pass of the benchmark harness; timings not judged)."""
 
 from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "codegen-check", "tests"]
+nox.options.sessions = ["lint", "typecheck", "codegen-check", "tests", "bench-quick"]
 nox.options.reuse_existing_virtualenvs = True
 nox.needs_version = ">=2024.3.2"
 
@@ -56,3 +57,21 @@ def codegen_check(session: nox.Session) -> None:
     """Fail when the committed generated files differ from a fresh generation."""
     _install(session, "codegen")
     session.run("python", "-m", "tools.codegen", "--check")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmark: ecrkit vs aiobotocore vs a raw-aiohttp floor (docs/performance.md).
+
+    Not in the default run. Options go after `--`: `--runs N`, `--rounds N`, `--quick`,
+    `--markdown PATH`.
+    """
+    _install(session, "bench")
+    session.run("python", "-m", "bench.run", *session.posargs)
+
+
+@nox.session(name="bench-quick")
+def bench_quick(session: nox.Session) -> None:
+    """A few-second pass of every benchmark scenario so the harness never rots."""
+    _install(session, "bench")
+    session.run("python", "-m", "bench.run", "--quick", *session.posargs)
