@@ -35,7 +35,13 @@ from ._credentials import (
     resolve_region,
 )
 from ._endpoints import EndpointResolver
-from ._exceptions import ConnectionError, EndpointResolutionError, ServiceError, TimeoutError
+from ._exceptions import (
+    ConnectionError,
+    EndpointResolutionError,
+    ResponseParseError,
+    ServiceError,
+    TimeoutError,
+)
 from ._model import EcrModel, EcrResponse, ResponseMetadata, build_request
 from ._pagination import Paginator
 from ._protocol import parse_error, parse_response, serialize
@@ -370,19 +376,30 @@ class BaseClient:
                 result, failure = _TIMEOUT_ATTEMPT, exc
             except ConnectionError as exc:
                 result, failure = _CONNECTION_ATTEMPT, exc
+            except ResponseParseError as exc:  # the body exceeded max_response_bytes
+                self._log_attempt(
+                    op, attempt, exc.status_code, exc.request_id, started, note=type(exc).__name__
+                )
+                exc.operation_name = exc.operation_name or op.name
+                exc.attempts = attempt
+                raise
             else:
                 status = response.status
                 request_id = response.headers.get("x-amzn-RequestId")
                 if status < 300:
                     retry.after_attempt(state, SUCCESSFUL_ATTEMPT)
                     self._log_attempt(op, attempt, status, request_id, started)
-                    parsed = parse_response(
-                        op.response_cls,
-                        response.body,
-                        operation_name=op.name,
-                        status_code=status,
-                        request_id=request_id,
-                    )
+                    try:
+                        parsed = parse_response(
+                            op.response_cls,
+                            response.body,
+                            operation_name=op.name,
+                            status_code=status,
+                            request_id=request_id,
+                        )
+                    except ResponseParseError as exc:
+                        exc.attempts = attempt
+                        raise
                     parsed._response_metadata = ResponseMetadata(
                         request_id, status, attempt - 1, response.headers
                     )

@@ -9,12 +9,13 @@ straight from the body bytes with ``model_validate_json``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
 
-from ._exceptions import ResponseParseError
+from ._exceptions import ParamValidationError, ResponseParseError
 
 __all__ = [
     "CONTENT_TYPE",
@@ -38,8 +39,38 @@ def operation_headers(target_prefix: str, operation: str) -> dict[str, str]:
 
 
 def serialize(request: BaseModel) -> bytes:
-    """The JSON body of a request model: wire names, no ``None`` members."""
-    return request.__pydantic_serializer__.to_json(request, by_alias=True, exclude_none=True)
+    """The JSON body of a request model: wire names, no ``None`` members.
+
+    A string that cannot be encoded as UTF-8 (a lone surrogate, as
+    ``os.fsdecode`` makes of undecodable bytes) passes validation but not JSON
+    encoding: that is a :class:`ParamValidationError` naming the field.
+    """
+    try:
+        return request.__pydantic_serializer__.to_json(request, by_alias=True, exclude_none=True)
+    except PydanticSerializationError:
+        problems = list(_unencodable(request, ""))
+        if not problems:
+            raise
+        raise ParamValidationError(type(request).__name__, problems) from None
+
+
+def _unencodable(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """``(field path, message)`` for every string in ``value`` that is not valid UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            yield path or "<root>", f"string is not valid UTF-8 (lone surrogate at {exc.start})"
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _unencodable(getattr(value, name), f"{path}.{name}" if path else name)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _unencodable(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unencodable(key, f"{path}[{key!r}] (key)")
+            yield from _unencodable(item, f"{path}[{key!r}]")
 
 
 def parse_response(

@@ -150,6 +150,7 @@ class AiohttpTransport:
                 raise  # a cancellation is in progress: not ours to convert
             raise TimeoutError(f"{_where(request.method, url)}: {_timeout_kind(exc)}") from exc
         except (aiohttp.ClientError, OSError) as exc:
+            _redact_request_info(exc)
             raise ConnectionError(f"{_where(request.method, url)}: {_describe(exc)}") from exc
 
     async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
@@ -218,6 +219,31 @@ class MockTransport:
 
 def _where(method: str, url: URL) -> str:
     return f"{method} {url.host}:{url.port}"
+
+
+#: Request headers that carry credentials: a signature, a session token.
+_SECRET_HEADERS: Final = frozenset({"authorization", "x-amz-security-token"})
+
+
+def _redact_request_info(exc: BaseException) -> None:
+    """Mask the signed headers aiohttp keeps on a response error (they show in its repr).
+
+    A ``ClientResponseError`` (e.g. a malformed status line) holds the request's
+    headers in ``request_info``; it is chained as the ``__cause__`` of the error we
+    raise, so the signature and session token would reach any ``repr()`` of it.
+    """
+    if isinstance(exc, aiohttp.ClientResponseError) and exc.request_info is not None:
+        info = exc.request_info
+        headers = CIMultiDict(
+            (name, "***" if name.lower() in _SECRET_HEADERS else value)
+            for name, value in info.headers.items()
+        )
+        redacted = aiohttp.RequestInfo(
+            info.url, info.method, CIMultiDictProxy(headers), info.real_url
+        )
+        exc.request_info = redacted
+        # aiohttp also passes it to BaseException.__init__: args[0] is the same object.
+        exc.args = tuple(redacted if arg is info else arg for arg in exc.args)
 
 
 def _timeout_kind(exc: BaseException) -> str:
