@@ -44,7 +44,7 @@ from ._exceptions import (
 )
 from ._model import EcrModel, EcrResponse, ResponseMetadata, build_request
 from ._pagination import Paginator
-from ._protocol import parse_error, parse_response, serialize
+from ._protocol import CONTENT_TYPE, parse_error, parse_response, serialize
 from ._retries import SUCCESSFUL_ATTEMPT, AttemptResult, StandardRetryStrategy, make_retry_strategy
 from ._signing import presign_url, sign_request
 from ._transport import AiohttpTransport, HttpRequest, Transport
@@ -113,7 +113,7 @@ class Operation(Generic[Req, Resp]):
         self.request_name = request_name
         self.response_name = response_name
         self.headers: dict[str, str] = {
-            "Content-Type": "application/x-amz-json-1.1",
+            "Content-Type": CONTENT_TYPE,
             "X-Amz-Target": target,
         }
         self._request: type[Req] | None = None
