@@ -79,17 +79,21 @@ class EcrResponse(EcrModel):
 
 
 def validation_error_fields(exc: ValidationError) -> list[tuple[str, str]]:
-    """Turn a pydantic error into ``(field.path[0], message)`` pairs."""
-    out: list[tuple[str, str]] = []
+    """Turn a pydantic error into ``(field.path[0], message)`` pairs, one per field."""
+    out: dict[str, str] = {}
     for err in exc.errors(include_url=False, include_input=False):
         loc = err["loc"]
         # Drop pydantic's union/type tags (e.g. "literal['A']", "str") from paths.
         parts = [str(p) if isinstance(p, str) else f"[{p}]" for p in loc if not _is_tag(p)]
-        path = ".".join(parts).replace(".[", "[")
+        path = ".".join(parts).replace(".[", "[") or "<root>"
         kind = err["type"]
-        msg = "unknown field" if kind == "extra_forbidden" else err["msg"]
-        out.append((path or "<root>", msg))
-    return out
+        if kind == "literal_error":
+            # An enum field is `Literal[known] | str`: the known values are not a
+            # requirement, so the message of the str branch is the one that applies.
+            out.setdefault(path, "")
+        elif not out.get(path):
+            out[path] = "unknown field" if kind == "extra_forbidden" else err["msg"]
+    return [(path, msg or "invalid value") for path, msg in out.items()]
 
 
 def _is_tag(part: str | int) -> bool:

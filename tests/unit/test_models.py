@@ -292,3 +292,14 @@ def test_index_covers_every_model_and_enum() -> None:
         if isinstance(getattr(models, n), type) and issubclass(getattr(models, n), BaseModel)
     }
     assert classes == set(STRUCTURES)
+
+
+def test_a_wrongly_typed_enum_field_gets_one_message_that_lists_no_values() -> None:
+    # Enum fields are Literal[known] | str; the known values are not a requirement,
+    # so the error must not read as if they were.
+    with pytest.raises(ParamValidationError) as info:
+        build_request(
+            models.PutImageTagMutabilityRequest,
+            {"repository_name": "api", "image_tag_mutability": 1},
+        )
+    assert info.value.errors == [("image_tag_mutability", "Input should be a valid string")]
