@@ -276,9 +276,9 @@ class PageIterator(Generic[Page, Item]):
                 _set(full, key, value.model_copy() if isinstance(value, EcrModel) else value)
         for key, values in collected.items():
             _set(full, key, values)
-        _set(full, spec.output_token, self.resume_token)
-        if self.resume_token is None:
-            full.model_fields_set.discard(spec.output_token[-1])
+        resume = self.resume_token
+        if resume is not None:
+            _set(full, spec.output_token, resume)
         return full
 
 
