@@ -18,10 +18,9 @@ import logging
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
 import aiohttp
@@ -43,12 +42,14 @@ from ._exceptions import (
     TimeoutError,
 )
 from ._model import EcrModel, EcrResponse, ResponseMetadata, build_request
-from ._pagination import Paginator
 from ._protocol import CONTENT_TYPE, parse_error, parse_response, serialize
 from ._retries import SUCCESSFUL_ATTEMPT, AttemptResult, StandardRetryStrategy, make_retry_strategy
 from ._signing import presign_url, sign_request
 from ._transport import AiohttpTransport, HttpRequest, Transport
-from ._waiters import Waiter
+
+if TYPE_CHECKING:
+    from ._pagination import Paginator
+    from ._waiters import Waiter
 
 __all__ = ["BaseClient", "Operation", "ServiceInfo"]
 
@@ -139,8 +140,7 @@ class Operation(Generic[Req, Resp]):
         return self._response
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceInfo:
+class ServiceInfo(NamedTuple):
     """What the generated client tells the runtime about its service."""
 
     service_id: str
@@ -151,8 +151,7 @@ class ServiceInfo:
     paginators: frozenset[str]
 
 
-@dataclass(slots=True)
-class _Runtime:
+class _Runtime(NamedTuple):
     """Everything resolved once per client on first use."""
 
     region: str

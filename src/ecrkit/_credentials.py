@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ecrkit._exceptions import CredentialsError
 
@@ -86,8 +86,7 @@ class CredentialProvider(Protocol):
     async def load(self) -> Credentials | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class StaticProvider:
+class StaticProvider(NamedTuple):
     """Always returns the same credentials."""
 
     credentials: Credentials

@@ -17,8 +17,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from ecrkit._exceptions import EndpointResolutionError
@@ -43,8 +42,7 @@ _PARAM_TYPES: dict[str, Callable[[Any], bool]] = {
 _RULE_TYPES = frozenset({"endpoint", "error", "tree"})
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """A resolved endpoint: the URL plus any headers and properties (e.g. ``authSchemes``)."""
 
     url: str
@@ -52,8 +50,7 @@ class Endpoint:
     properties: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class _Partition:
+class _Partition(NamedTuple):
     id: str
     regions: frozenset[str]
     regex: re.Pattern[str]

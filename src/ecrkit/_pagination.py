@@ -19,8 +19,7 @@ import binascii
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass
-from typing import Any, Generic, TypedDict, TypeVar, get_args
+from typing import Any, Generic, NamedTuple, TypedDict, TypeVar, get_args
 
 from ._exceptions import PaginationError
 from ._model import EcrModel, EcrResponse
@@ -53,8 +52,7 @@ class PaginationConfig(TypedDict, total=False):
 Path = tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PaginatorSpec:
+class PaginatorSpec(NamedTuple):
     """One operation's paging contract, in Python attribute names."""
 
     input_token: str  # request field, e.g. "next_token"

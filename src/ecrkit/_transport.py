@@ -20,8 +20,7 @@ import builtins
 import inspect
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Final, Protocol, runtime_checkable
+from typing import Final, NamedTuple, Protocol, runtime_checkable
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -42,8 +41,7 @@ DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
 _SKIP_AUTO_HEADERS: Final = ("Content-Type",)
 
 
-@dataclass(slots=True)
-class HttpRequest:
+class HttpRequest(NamedTuple):
     """A request ready to go on the wire (already signed: sent exactly as given)."""
 
     method: str
@@ -52,8 +50,7 @@ class HttpRequest:
     body: bytes
 
 
-@dataclass(slots=True)
-class HttpResponse:
+class HttpResponse(NamedTuple):
     """A complete response; ``headers`` looks names up case-insensitively."""
 
     status: int

@@ -19,8 +19,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypedDict, TypeVar
+from typing import Any, Generic, Literal, NamedTuple, TypedDict, TypeVar
 
 from ._exceptions import (
     ServiceError,
@@ -56,8 +55,7 @@ _FIXED = frozenset({"delay", "max_attempts"})
 _SMITHY = frozenset({"min_delay", "max_delay", "max_wait"})
 
 
-@dataclass(frozen=True, slots=True)
-class Acceptor:
+class Acceptor(NamedTuple):
     """One acceptor: when ``matcher`` matches ``expected``, go to ``state``."""
 
     state: State
@@ -97,8 +95,7 @@ def _equal(value: Any, expected: Any) -> bool:
     return bool(value == expected)
 
 
-@dataclass(frozen=True, slots=True)
-class WaiterSpec:
+class WaiterSpec(NamedTuple):
     """A waiter from the model: its operation, schedule and acceptors."""
 
     name: str

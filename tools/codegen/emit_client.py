@@ -82,7 +82,9 @@ def _method(svc: Service, op: Operation, refs: Refs) -> str:
     return "".join(out)
 
 
-def _overloads(kind: str, arg: str, base: str, table: str, entries: list[tuple[str, str]]) -> str:
+def _overloads(
+    kind: str, arg: str, base: str, module: str, table: str, entries: list[tuple[str, str]]
+) -> str:
     out = []
     for key, cls in entries:
         out.append(
@@ -91,6 +93,7 @@ def _overloads(kind: str, arg: str, base: str, table: str, entries: list[tuple[s
     out.append(
         f"    def get_{kind}(self, {arg}: str) -> {base}:\n"
         + docstring(f"A typed {kind} by snake_case name; ValueError for unknown names.", "        ")
+        + f"        from .{module} import {table}  # loaded on first use, not at import\n\n"
         + f"        return self._new_{kind}({table}, {arg})\n"
     )
     return "\n".join(out)
@@ -124,14 +127,13 @@ def render_client(
         "from collections.abc import Mapping, Sequence\n"
         "from datetime import datetime\n"
         "from typing import TYPE_CHECKING, Any, Literal, overload\n\n"
-        "from ecrkit._client_base import BaseClient, Operation, ServiceInfo\n"
-        "from ecrkit._pagination import Paginator\n"
-        "from ecrkit._waiters import Waiter\n\n"
+        "from ecrkit._client_base import BaseClient, Operation, ServiceInfo\n\n"
         "from . import endpoint_rules\n"
-        "from .errors import ERROR_CLASSES\n"
-        "from .paginators import PAGINATORS\n"
-        "from .waiters import WAITERS\n\n"
-        f"if TYPE_CHECKING:\n{type_imports}{extra_imports}\n"
+        "from .errors import ERROR_CLASSES\n\n"
+        "if TYPE_CHECKING:\n"
+        "    from ecrkit._pagination import Paginator\n"
+        "    from ecrkit._waiters import Waiter\n\n"
+        f"{type_imports}{extra_imports}\n"
         f"__all__ = [{class_name!r}]\n\n"
         "#: Method name -> operation (wire name, target, model classes loaded on first use).\n"
         "_OPS: dict[str, Operation[Any, Any]] = {\n" + table + "}\n\n\n"
@@ -153,7 +155,9 @@ def render_client(
         "    _operations = _OPS\n\n"
         + "\n".join(methods)
         + "\n"
-        + _overloads("paginator", "operation_name", "Paginator", "PAGINATORS", pager_entries)
+        + _overloads(
+            "paginator", "operation_name", "Paginator", "paginators", "PAGINATORS", pager_entries
+        )
         + "\n"
-        + _overloads("waiter", "waiter_name", "Waiter[Any]", "WAITERS", waiter_entries)
+        + _overloads("waiter", "waiter_name", "Waiter[Any]", "waiters", "WAITERS", waiter_entries)
     )

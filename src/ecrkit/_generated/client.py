@@ -8,15 +8,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ecrkit._client_base import BaseClient, Operation, ServiceInfo
-from ecrkit._pagination import Paginator
-from ecrkit._waiters import Waiter
 
 from . import endpoint_rules
 from .errors import ERROR_CLASSES
-from .paginators import PAGINATORS
-from .waiters import WAITERS
 
 if TYPE_CHECKING:
+    from ecrkit._pagination import Paginator
+    from ecrkit._waiters import Waiter
+
     from .literals import (
         ImageTagMutabilityValue,
         RCTAppliedForValue,
@@ -1480,6 +1479,8 @@ class ECRClient(BaseClient):
 
     def get_paginator(self, operation_name: str) -> Paginator:
         """A typed paginator by snake_case name; ValueError for unknown names."""
+        from .paginators import PAGINATORS  # loaded on first use, not at import
+
         return self._new_paginator(PAGINATORS, operation_name)
 
     @overload
@@ -1494,4 +1495,6 @@ class ECRClient(BaseClient):
 
     def get_waiter(self, waiter_name: str) -> Waiter[Any]:
         """A typed waiter by snake_case name; ValueError for unknown names."""
+        from .waiters import WAITERS  # loaded on first use, not at import
+
         return self._new_waiter(WAITERS, waiter_name)
