@@ -13,7 +13,7 @@ Models live in :mod:`ecrkit.models`, errors in :mod:`ecrkit.errors`.
 from ._config import ClientConfig
 from ._credentials import Credentials
 from ._generated.client import ECRClient
-from ._model import ResponseMetadata
+from ._protocol import ResponseMetadata
 
 __version__ = "0.1.0"
 

@@ -41,21 +41,21 @@ from ._exceptions import (
     ServiceError,
     TimeoutError,
 )
-from ._model import EcrModel, EcrResponse, ResponseMetadata, build_request
-from ._protocol import CONTENT_TYPE, parse_error, parse_response, serialize
+from ._protocol import CONTENT_TYPE, ResponseMetadata, parse_error
 from ._retries import SUCCESSFUL_ATTEMPT, AttemptResult, StandardRetryStrategy, make_retry_strategy
 from ._signing import presign_url, sign_request
 from ._transport import AiohttpTransport, HttpRequest, Transport
 
 if TYPE_CHECKING:
+    from ._model import EcrModel, EcrResponse
     from ._pagination import Paginator
     from ._waiters import Waiter
 
 __all__ = ["BaseClient", "Operation", "ServiceInfo"]
 
 _log = logging.getLogger("ecrkit")
-Req = TypeVar("Req", bound=EcrModel)
-Resp = TypeVar("Resp", bound=EcrResponse)
+Req = TypeVar("Req", bound="EcrModel")
+Resp = TypeVar("Resp", bound="EcrResponse")
 
 _TIMEOUT_ATTEMPT = AttemptResult(is_timeout=True)
 _CONNECTION_ATTEMPT = AttemptResult(is_connection_error=True)
@@ -332,12 +332,18 @@ class BaseClient:
 
     async def _call(self, op: Operation[Req, Resp], params: dict[str, Any]) -> Resp:
         """Validate keyword arguments into the request model and invoke."""
+        # The model layer (pydantic) is imported on the first call, not with ecrkit:
+        # after that these local imports are dictionary lookups.
+        from ._model import build_request
+
         given = {
             k: list(v) if isinstance(v, tuple) else v for k, v in params.items() if v is not None
         }
         return await self._invoke(op, build_request(op.request_cls, given))
 
     async def _invoke(self, op: Operation[Req, Resp], request: Req) -> Resp:
+        from ._codec import parse_response, serialize
+
         rt = self._runtime
         if rt is None or self._closed:
             rt = await self._start()  # raises once the client is closed
@@ -488,6 +494,9 @@ class BaseClient:
         string, and the signature covers the operation's ``Content-Type`` and
         ``X-Amz-Target`` headers, so whoever uses the URL must send those too.
         """
+        from ._codec import serialize
+        from ._model import build_request
+
         op = self._operations.get(client_method)
         if op is None:
             raise ValueError(f"unknown client method {client_method!r}")

@@ -15,12 +15,12 @@ would only go stale and reject valid requests.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from ._exceptions import ParamValidationError
+from ._protocol import ResponseMetadata
 
 __all__ = [
     "EcrModel",
@@ -52,16 +52,6 @@ class EcrModel(BaseModel):
         """The wire JSON of this model as a dict: camelCase keys, only the members
         that were set (so response lists that defaulted to ``[]`` are left out)."""
         return self.model_dump(by_alias=True, exclude_none=True, exclude_unset=True, mode="json")
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseMetadata:
-    """Facts about the HTTP exchange behind a response (not part of its data)."""
-
-    request_id: str | None = None
-    http_status_code: int = 0
-    retry_attempts: int = 0
-    http_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 _NO_METADATA = ResponseMetadata()

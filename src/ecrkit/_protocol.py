@@ -1,99 +1,36 @@
-"""The AWS JSON 1.1 protocol: request headers and body, response and error parsing.
+"""The AWS JSON 1.1 protocol: request headers, error parsing, response metadata.
 
-Knows nothing about ECR: the target prefix and the model classes are passed in.
-Requests are ``POST /`` with ``X-Amz-Target: <prefix>.<Operation>`` and the
-model dumped by alias (``None`` members omitted). Responses are validated
-straight from the body bytes with ``model_validate_json``.
+Knows nothing about ECR: the target prefix is passed in. Requests are ``POST /``
+with ``X-Amz-Target: <prefix>.<Operation>``; bodies are the models' JSON (see
+:mod:`ecrkit._codec`). No pydantic here, so importing the client stays cheap.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import PydanticSerializationError
-
-from ._exceptions import ParamValidationError, ResponseParseError
-
-__all__ = [
-    "CONTENT_TYPE",
-    "ErrorInfo",
-    "operation_headers",
-    "parse_error",
-    "parse_response",
-    "serialize",
-]
+__all__ = ["CONTENT_TYPE", "ErrorInfo", "ResponseMetadata", "operation_headers", "parse_error"]
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
-_EMPTY = b"{}"
 _EXCERPT = 200
 
-M = TypeVar("M", bound=BaseModel)
+
+@dataclass(frozen=True, slots=True)
+class ResponseMetadata:
+    """Facts about the HTTP exchange behind a response (not part of its data)."""
+
+    request_id: str | None = None
+    http_status_code: int = 0
+    retry_attempts: int = 0
+    http_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 def operation_headers(target_prefix: str, operation: str) -> dict[str, str]:
     """The fixed headers of one operation (computed once per operation, not per call)."""
     return {"Content-Type": CONTENT_TYPE, "X-Amz-Target": f"{target_prefix}.{operation}"}
-
-
-def serialize(request: BaseModel) -> bytes:
-    """The JSON body of a request model: wire names, no ``None`` members.
-
-    A string that cannot be encoded as UTF-8 (a lone surrogate, as
-    ``os.fsdecode`` makes of undecodable bytes) passes validation but not JSON
-    encoding: that is a :class:`ParamValidationError` naming the field.
-    """
-    try:
-        return request.__pydantic_serializer__.to_json(request, by_alias=True, exclude_none=True)
-    except PydanticSerializationError:
-        problems = list(_unencodable(request, ""))
-        if not problems:
-            raise
-        raise ParamValidationError(type(request).__name__, problems) from None
-
-
-def _unencodable(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """``(field path, message)`` for every string in ``value`` that is not valid UTF-8."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            yield path or "<root>", f"string is not valid UTF-8 (lone surrogate at {exc.start})"
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _unencodable(getattr(value, name), f"{path}.{name}" if path else name)
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _unencodable(item, f"{path}[{index}]")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _unencodable(key, f"{path}[{key!r}] (key)")
-            yield from _unencodable(item, f"{path}[{key!r}]")
-
-
-def parse_response(
-    cls: type[M],
-    body: bytes,
-    *,
-    operation_name: str | None = None,
-    status_code: int | None = None,
-    request_id: str | None = None,
-) -> M:
-    """Validate a successful response body; an empty body is an empty object."""
-    try:
-        return cls.model_validate_json(body if body.strip() else _EMPTY)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "<body>"
-        raise ResponseParseError(
-            f"{operation_name or cls.__name__} response did not match the model "
-            f"({exc.error_count()} error(s); first at {where}: {first['msg']})",
-            operation_name=operation_name,
-            status_code=status_code,
-            request_id=request_id,
-        ) from None
 
 
 class ErrorInfo(NamedTuple):

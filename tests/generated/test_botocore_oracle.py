@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ecrkit.models
-from ecrkit import _protocol
+from ecrkit import _codec
 from ecrkit._generated._meta import OPERATIONS
 from ecrkit._model import build_request
 from tests._shapes import wire_values
@@ -61,7 +61,7 @@ def test_request_body_matches_botocore(op_name: str, data: st.DataObject) -> Non
     op = SERVICE.operation_model(op_name)
     params = data.draw(wire_values(op.input_shape, output=False), label="params")
     request_cls = getattr(ecrkit.models, OPERATIONS[op_name][1])
-    ours = json.loads(_protocol.serialize(build_request(request_cls, params)))
+    ours = json.loads(_codec.serialize(build_request(request_cls, params)))
     theirs = json.loads(SERIALIZER.serialize_to_request(params, op)["body"] or b"{}")
     assert ours == theirs
 
@@ -76,6 +76,6 @@ def test_response_parse_matches_botocore(op_name: str, data: st.DataObject) -> N
     theirs = PARSER.parse({"status_code": 200, "headers": {}, "body": body}, op.output_shape)
     theirs.pop("ResponseMetadata", None)
     response_cls = getattr(ecrkit.models, OPERATIONS[op_name][2])
-    parsed = _protocol.parse_response(response_cls, body)
+    parsed = _codec.parse_response(response_cls, body)
     ours = parsed.model_dump(by_alias=True, exclude_none=True, exclude_unset=True)
     assert _instants(ours) == _instants(theirs)

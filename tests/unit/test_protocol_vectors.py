@@ -27,7 +27,7 @@ from multidict import CIMultiDict
 from pydantic import BaseModel
 from tools.codegen import emit_models, ir
 
-from ecrkit import _protocol
+from ecrkit import _codec, _protocol
 from tests._vectors import VECTORS, vectors_available, vectors_dir
 
 ROOT = ("protocol", "botocore")
@@ -181,7 +181,7 @@ def test_input_serialization(pair: tuple[dict[str, Any], dict[str, Any]]) -> Non
     if input_shape:
         cls: type[BaseModel] = getattr(module, input_shape)
         request = cls.model_validate(_params(module.SERVICE, input_shape, case["params"]))
-        body = _protocol.serialize(request)
+        body = _codec.serialize(request)
     else:
         body = b"{}"
     headers = _protocol.operation_headers(suite["metadata"].get("targetPrefix", "JsonProtocol"), op)
@@ -219,6 +219,6 @@ def test_output_parsing(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
         assert case["result"] in ({}, None)
         return
     cls = getattr(module, output_shape)
-    parsed = _protocol.parse_response(cls, body)
+    parsed = _codec.parse_response(cls, body)
     got = _wire(parsed.model_dump(by_alias=True, exclude_none=True, exclude_unset=True))
     assert _same(got, _floats(case["result"])), (got, case["result"])

@@ -1,0 +1,79 @@
+"""Request and response bodies: models to JSON bytes and back (pydantic-core).
+
+Requests are dumped by alias with ``None`` members omitted; responses are
+validated straight from the body bytes with ``model_validate_json``. Failures
+become ecrkit errors, never bare pydantic ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
+
+from ._exceptions import ParamValidationError, ResponseParseError
+
+__all__ = ["parse_response", "serialize"]
+
+_EMPTY = b"{}"
+M = TypeVar("M", bound=BaseModel)
+
+
+def serialize(request: BaseModel) -> bytes:
+    """The JSON body of a request model: wire names, no ``None`` members.
+
+    A string that cannot be encoded as UTF-8 (a lone surrogate, as
+    ``os.fsdecode`` makes of undecodable bytes) passes validation but not JSON
+    encoding: that is a :class:`ParamValidationError` naming the field.
+    """
+    try:
+        return request.__pydantic_serializer__.to_json(request, by_alias=True, exclude_none=True)
+    except PydanticSerializationError:
+        problems = list(_unencodable(request, ""))
+        if not problems:
+            raise
+        raise ParamValidationError(type(request).__name__, problems) from None
+
+
+def _unencodable(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """``(field path, message)`` for every string in ``value`` that is not valid UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            yield path or "<root>", f"string is not valid UTF-8 (lone surrogate at {exc.start})"
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _unencodable(getattr(value, name), f"{path}.{name}" if path else name)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _unencodable(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unencodable(key, f"{path}[{key!r}] (key)")
+            yield from _unencodable(item, f"{path}[{key!r}]")
+
+
+def parse_response(
+    cls: type[M],
+    body: bytes,
+    *,
+    operation_name: str | None = None,
+    status_code: int | None = None,
+    request_id: str | None = None,
+) -> M:
+    """Validate a successful response body; an empty body is an empty object."""
+    try:
+        return cls.model_validate_json(body if body.strip() else _EMPTY)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "<body>"
+        raise ResponseParseError(
+            f"{operation_name or cls.__name__} response did not match the model "
+            f"({exc.error_count()} error(s); first at {where}: {first['msg']})",
+            operation_name=operation_name,
+            status_code=status_code,
+            request_id=request_id,
+        ) from None
