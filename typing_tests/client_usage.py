@@ -139,3 +139,16 @@ async def configured() -> None:
             assert_type(repo, Repository)
     finally:
         await ecr.close()
+
+
+async def rejected_by_the_type_checker(ecr: ECRClient) -> None:
+    """Each line must be a type error; with warn_unused_ignores (mypy --strict) an
+    ignore that stops being needed fails the check, so these lines prove the
+    signatures stay precise (not Any, required stays required)."""
+    await ecr.describe_images()  # type: ignore[call-arg]
+    await ecr.describe_images(repository_name=42)  # type: ignore[arg-type]
+    await ecr.describe_images(repository_name="api", max_results="10")  # type: ignore[arg-type]
+    await ecr.describe_images(repository_name="api", bogus=1)  # type: ignore[call-arg]
+    await ecr.describe_images("api")  # type: ignore[call-arg]
+    resp = await ecr.describe_images(repository_name="api")
+    resp.image_details[0].image_size_in_bytes.bit_length()  # type: ignore[union-attr]
