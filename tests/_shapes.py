@@ -3,6 +3,7 @@ botocore shape: request params for inputs, response documents for outputs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from botocore.model import Shape
@@ -81,3 +82,16 @@ def wire_values(shape: Shape, *, output: bool, depth: int = 0) -> st.SearchStrat
         extras = st.dictionaries(_EXTRA_KEYS, _JSON, max_size=2)
         return st.tuples(base, extras).map(lambda pair: {**pair[1], **pair[0]})
     raise NotImplementedError(kind)
+
+
+def instants(value: Any) -> Any:
+    """A parsed document in comparable form: datetimes as epoch milliseconds (they
+    must be timezone-aware), everything else unchanged."""
+    if isinstance(value, dict):
+        return {k: instants(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [instants(v) for v in value]
+    if isinstance(value, datetime):
+        assert value.tzinfo is not None
+        return round(value.timestamp() * 1000)
+    return value

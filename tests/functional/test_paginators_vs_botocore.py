@@ -19,7 +19,6 @@ import copy
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import accumulate
 from typing import Any
 
@@ -36,7 +35,7 @@ from ecrkit import ECRClient
 from ecrkit._model import EcrModel
 from ecrkit._pagination import PageIterator, PaginationConfig, decode_token
 from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
-from tests._shapes import wire_values
+from tests._shapes import instants, wire_values
 
 from ._support import json_response, make_client
 
@@ -168,20 +167,8 @@ def _mock_handler(pages: list[Doc]) -> Callable[[HttpRequest], HttpResponse]:
 # -- normalization -------------------------------------------------------------
 
 
-def _norm(value: Any) -> Any:
-    """Timestamps as instants (epoch milliseconds); everything else unchanged."""
-    if isinstance(value, dict):
-        return {k: _norm(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_norm(v) for v in value]
-    if isinstance(value, datetime):
-        assert value.tzinfo is not None
-        return round(value.timestamp() * 1000)
-    return value
-
-
 def _dump(model: EcrModel) -> Doc:
-    return _norm(model.model_dump(by_alias=True, exclude_unset=True, exclude_none=True))
+    return instants(model.model_dump(by_alias=True, exclude_unset=True, exclude_none=True))
 
 
 def _search(doc: Doc, path: Path) -> Any:
@@ -245,10 +232,10 @@ def botocore_run(case: Case, pages: list[Doc], config: dict[str, Any]) -> Run:
     assert full_iterator.resume_token == iterator.resume_token
     return Run(
         requests=sent,
-        pages=_norm(seen),
-        items=_norm(items),
+        pages=instants(seen),
+        items=instants(items),
         resume_token=iterator.resume_token,
-        full=_norm(full),
+        full=instants(full),
         full_token=full_token,
     )
 

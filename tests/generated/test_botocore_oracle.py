@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any
 
 import botocore.session
 import pytest
@@ -24,7 +22,7 @@ import ecrkit.models
 from ecrkit import _codec
 from ecrkit._generated._meta import OPERATIONS
 from ecrkit._model import build_request
-from tests._shapes import wire_values
+from tests._shapes import instants, wire_values
 
 SERVICE = botocore.session.get_session().get_service_model("ecr")
 SERIALIZER = create_serializer("json", include_validation=False)
@@ -40,18 +38,6 @@ EXAMPLES = settings(
 def test_every_operation_is_generated() -> None:
     assert len(OPS) == 58
     assert sorted(OPERATIONS) == OPS
-
-
-def _instants(value: Any) -> Any:
-    """Normalize for comparison: datetimes to epoch milliseconds."""
-    if isinstance(value, dict):
-        return {k: _instants(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_instants(v) for v in value]
-    if isinstance(value, datetime):
-        assert value.tzinfo is not None
-        return round(value.timestamp() * 1000)
-    return value
 
 
 @pytest.mark.parametrize("op_name", OPS)
@@ -78,4 +64,4 @@ def test_response_parse_matches_botocore(op_name: str, data: st.DataObject) -> N
     response_cls = getattr(ecrkit.models, OPERATIONS[op_name][2])
     parsed = _codec.parse_response(response_cls, body)
     ours = parsed.model_dump(by_alias=True, exclude_none=True, exclude_unset=True)
-    assert _instants(ours) == _instants(theirs)
+    assert instants(ours) == instants(theirs)
