@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import aiohttp
 
@@ -143,7 +143,6 @@ class Operation(Generic[Req, Resp]):
 class ServiceInfo(NamedTuple):
     """What the generated client tells the runtime about its service."""
 
-    service_id: str
     signing_name: str
     ruleset: Callable[[], Mapping[str, Any]]
     partitions: Callable[[], Mapping[str, Any]]
@@ -156,7 +155,6 @@ class _Runtime(NamedTuple):
 
     region: str
     url: str
-    host: str
     signing_region: str
     credentials: RefreshingCredentials
     transport: Transport
@@ -317,7 +315,6 @@ class BaseClient:
         return _Runtime(
             region=region,
             url=url,
-            host=urlsplit(url).netloc,
             signing_region=signing_region,
             credentials=RefreshingCredentials(
                 CredentialResolver(self._credentials_arg, self._profile), now=self._now

@@ -145,7 +145,6 @@ def render_client(
         )
         + "\n"
         f"    _service = ServiceInfo(\n"
-        f"        service_id={md['serviceId']!r},\n"
         f"        signing_name={md.get('signingName', md['endpointPrefix'])!r},\n"
         "        ruleset=endpoint_rules.ruleset,\n"
         "        partitions=endpoint_rules.partitions,\n"

@@ -534,7 +534,6 @@ class ECRClient(BaseClient):
     """
 
     _service = ServiceInfo(
-        service_id="ECR",
         signing_name="ecr",
         ruleset=endpoint_rules.ruleset,
         partitions=endpoint_rules.partitions,
