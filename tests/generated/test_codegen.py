@@ -36,7 +36,7 @@ def test_check_mode_fails_on_a_hand_edit(tmp_path: Path, fresh: dict[str, str]) 
     for name, text in fresh.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    edited = tmp_path / "shapes.py"
+    edited = tmp_path / "shapes" / "image_identifier.py"
     edited.write_text(edited.read_text() + "\n# a hand edit\n")
     assert codegen.main(["--check", "--out", str(tmp_path)]) == 1
 

@@ -28,7 +28,7 @@ _DOCS = {
     "__init__.py": "Generated from the ECR service model. Import from ecrkit.models / ecrkit.errors.",
     "enums.py": "Known values of the model's enum shapes: a StrEnum and a Literal alias for each.",
     "literals.py": "Literal aliases of the enum shapes' known values, used in annotations.",
-    "shapes.py": "Structures used by more than one operation.",
+    "shapes/__init__.py": "Structures used by more than one operation, one module each.",
     "ops/__init__.py": "One module per operation: its request, its response, the shapes only it uses.",
     "error_shapes.py": "The data shapes of the modeled service errors.",
     "_index.py": "Where each public model name lives, for the lazy ecrkit.models facade.",
@@ -63,6 +63,7 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
         sources[path] = (f'"""{op}"""\n\n' if op else "") + source
         index.update(dict.fromkeys(names, module))
     sources["ops/__init__.py"] = ""
+    sources["shapes/__init__.py"] = ""
     sources["_index.py"] = emit_meta.render_index(index)
     sources["errors.py"] = emit_errors.render_errors_module(svc)[0]
     sources["client.py"] = emit_client.render_client(
@@ -86,7 +87,10 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
 
 
 def svc_op_doc(svc: ir.Service, module: str) -> str | None:
-    """Module docstring for an operation module."""
+    """Module docstring for an operation module or a shared shape's module."""
+    if module.startswith("shapes."):
+        names = sorted(n for n, m in emit_models.placement(svc).items() if m == module)
+        return f"The {', '.join(names)} structure{'s' if len(names) > 1 else ''}, shared by several operations."
     if not module.startswith("ops."):
         return None
     op = next(o for o in svc.operations.values() if o.py_name == module[4:])

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from .docs import docstring
 from .ir import Member, Service, Shape
-from .naming import enum_member
+from .naming import enum_member, module_name
 from .typemap import Refs, enum_alias, type_expr
 
 
@@ -15,8 +15,10 @@ def placement(svc: Service) -> dict[str, str]:
 
     Each operation gets a module with its request, its response and the shapes
     only it uses, so the first call of an operation builds a handful of classes
-    instead of the whole API. Shapes used by several operations go to
-    ``shapes``; the data shapes of modeled errors to ``error_shapes``.
+    instead of the whole API. A shape used by several operations gets a module of
+    its own under ``shapes`` (shapes that contain each other share one), so an
+    operation also defines only the shared shapes it reaches. The data shapes of
+    modeled errors go to ``error_shapes``.
     """
     users: dict[str, set[str]] = {}
     for op in svc.operations.values():
@@ -27,6 +29,7 @@ def placement(svc: Service) -> dict[str, str]:
         for name in reached:
             users.setdefault(name, set()).add(op.py_name)
     out: dict[str, str] = {}
+    shared: list[str] = []
     for name, role in svc.roles.items():
         owners = users.get(name, set())
         if role == "error":
@@ -34,7 +37,28 @@ def placement(svc: Service) -> dict[str, str]:
         elif len(owners) == 1:
             out[name] = f"ops.{next(iter(owners))}"
         else:
-            out[name] = "shapes"
+            shared.append(name)
+    out.update(_shared_modules(svc, shared))
+    return out
+
+
+def _shared_modules(svc: Service, names: list[str]) -> dict[str, str]:
+    """``shapes.<snake_name>`` per shared shape; a cycle of shapes shares the module
+    of its first name (separate modules would import each other)."""
+    reach: dict[str, set[str]] = {}
+    for name in names:
+        seen: set[str] = set()
+        for child in _children(svc, name):
+            _reach_structures(svc, child, seen)
+        reach[name] = seen
+    out: dict[str, str] = {}
+    for name in sorted(names):
+        if name not in out:
+            cycle = [
+                n for n in sorted(names) if n == name or (n in reach[name] and name in reach[n])
+            ]
+            for member in cycle:
+                out[member] = f"shapes.{module_name(name)}"
     return out
 
 

@@ -36,6 +36,12 @@ def operation_name(op_name: str) -> str:
     return name
 
 
+def module_name(shape_name: str) -> str:
+    """The module of a shared shape (``ImageScanStatus`` -> ``image_scan_status``)."""
+    name: str = xform_name(shape_name)
+    return name + "_" if keyword.iskeyword(name) else name
+
+
 def enum_member(value: str) -> str:
     """A Python identifier for an enum value (``sha256:abc`` -> ``SHA256_ABC``)."""
     out = "".join(ch if ch.isalnum() else "_" for ch in value).upper().strip("_") or "EMPTY"

@@ -454,29 +454,41 @@ if TYPE_CHECKING:
     from .ops.validate_pull_through_cache_rule import (
         ValidatePullThroughCacheRuleResponse as ValidatePullThroughCacheRuleResponse,
     )
-    from .shapes import EncryptionConfiguration as EncryptionConfiguration
-    from .shapes import (
+    from .shapes.encryption_configuration import EncryptionConfiguration as EncryptionConfiguration
+    from .shapes.encryption_configuration_for_repository_creation_template import (
         EncryptionConfigurationForRepositoryCreationTemplate as EncryptionConfigurationForRepositoryCreationTemplate,
     )
-    from .shapes import Image as Image
-    from .shapes import ImageFailure as ImageFailure
-    from .shapes import ImageIdentifier as ImageIdentifier
-    from .shapes import ImageScanningConfiguration as ImageScanningConfiguration
-    from .shapes import ImageScanStatus as ImageScanStatus
-    from .shapes import ImageTagMutabilityExclusionFilter as ImageTagMutabilityExclusionFilter
-    from .shapes import RegistryScanningConfiguration as RegistryScanningConfiguration
-    from .shapes import RegistryScanningRule as RegistryScanningRule
-    from .shapes import ReplicationConfiguration as ReplicationConfiguration
-    from .shapes import ReplicationDestination as ReplicationDestination
-    from .shapes import ReplicationRule as ReplicationRule
-    from .shapes import Repository as Repository
-    from .shapes import RepositoryCreationTemplate as RepositoryCreationTemplate
-    from .shapes import RepositoryFilter as RepositoryFilter
-    from .shapes import ScanningRepositoryFilter as ScanningRepositoryFilter
-    from .shapes import SigningConfiguration as SigningConfiguration
-    from .shapes import SigningRepositoryFilter as SigningRepositoryFilter
-    from .shapes import SigningRule as SigningRule
-    from .shapes import Tag as Tag
+    from .shapes.image import Image as Image
+    from .shapes.image_failure import ImageFailure as ImageFailure
+    from .shapes.image_identifier import ImageIdentifier as ImageIdentifier
+    from .shapes.image_scan_status import ImageScanStatus as ImageScanStatus
+    from .shapes.image_scanning_configuration import (
+        ImageScanningConfiguration as ImageScanningConfiguration,
+    )
+    from .shapes.image_tag_mutability_exclusion_filter import (
+        ImageTagMutabilityExclusionFilter as ImageTagMutabilityExclusionFilter,
+    )
+    from .shapes.registry_scanning_configuration import (
+        RegistryScanningConfiguration as RegistryScanningConfiguration,
+    )
+    from .shapes.registry_scanning_rule import RegistryScanningRule as RegistryScanningRule
+    from .shapes.replication_configuration import (
+        ReplicationConfiguration as ReplicationConfiguration,
+    )
+    from .shapes.replication_destination import ReplicationDestination as ReplicationDestination
+    from .shapes.replication_rule import ReplicationRule as ReplicationRule
+    from .shapes.repository import Repository as Repository
+    from .shapes.repository_creation_template import (
+        RepositoryCreationTemplate as RepositoryCreationTemplate,
+    )
+    from .shapes.repository_filter import RepositoryFilter as RepositoryFilter
+    from .shapes.scanning_repository_filter import (
+        ScanningRepositoryFilter as ScanningRepositoryFilter,
+    )
+    from .shapes.signing_configuration import SigningConfiguration as SigningConfiguration
+    from .shapes.signing_repository_filter import SigningRepositoryFilter as SigningRepositoryFilter
+    from .shapes.signing_rule import SigningRule as SigningRule
+    from .shapes.tag import Tag as Tag
 
 #: Public name -> module under ecrkit._generated that defines it.
 MODULES: Final[dict[str, str]] = {
@@ -541,8 +553,8 @@ MODULES: Final[dict[str, str]] = {
     "DescribeRepositoryCreationTemplatesRequest": "ops.describe_repository_creation_templates",
     "DescribeRepositoryCreationTemplatesResponse": "ops.describe_repository_creation_templates",
     "EmptyUploadException": "error_shapes",
-    "EncryptionConfiguration": "shapes",
-    "EncryptionConfigurationForRepositoryCreationTemplate": "shapes",
+    "EncryptionConfiguration": "shapes.encryption_configuration",
+    "EncryptionConfigurationForRepositoryCreationTemplate": "shapes.encryption_configuration_for_repository_creation_template",
     "EncryptionType": "enums",
     "EncryptionTypeValue": "literals",
     "EnhancedImageScanFinding": "ops.describe_image_scan_findings",
@@ -568,25 +580,25 @@ MODULES: Final[dict[str, str]] = {
     "GetRepositoryPolicyResponse": "ops.get_repository_policy",
     "GetSigningConfigurationRequest": "ops.get_signing_configuration",
     "GetSigningConfigurationResponse": "ops.get_signing_configuration",
-    "Image": "shapes",
+    "Image": "shapes.image",
     "ImageActionType": "enums",
     "ImageActionTypeValue": "literals",
     "ImageAlreadyExistsException": "error_shapes",
     "ImageArchivedException": "error_shapes",
     "ImageDetail": "ops.describe_images",
     "ImageDigestDoesNotMatchException": "error_shapes",
-    "ImageFailure": "shapes",
+    "ImageFailure": "shapes.image_failure",
     "ImageFailureCode": "enums",
     "ImageFailureCodeValue": "literals",
-    "ImageIdentifier": "shapes",
+    "ImageIdentifier": "shapes.image_identifier",
     "ImageNotFoundException": "error_shapes",
     "ImageReferrer": "ops.list_image_referrers",
     "ImageReplicationStatus": "ops.describe_image_replication_status",
     "ImageScanFinding": "ops.describe_image_scan_findings",
     "ImageScanFindings": "ops.describe_image_scan_findings",
     "ImageScanFindingsSummary": "ops.describe_images",
-    "ImageScanStatus": "shapes",
-    "ImageScanningConfiguration": "shapes",
+    "ImageScanStatus": "shapes.image_scan_status",
+    "ImageScanningConfiguration": "shapes.image_scanning_configuration",
     "ImageSigningStatus": "ops.describe_image_signing_status",
     "ImageStatus": "enums",
     "ImageStatusFilter": "enums",
@@ -595,7 +607,7 @@ MODULES: Final[dict[str, str]] = {
     "ImageStorageClassUpdateNotSupportedException": "error_shapes",
     "ImageTagAlreadyExistsException": "error_shapes",
     "ImageTagMutability": "enums",
-    "ImageTagMutabilityExclusionFilter": "shapes",
+    "ImageTagMutabilityExclusionFilter": "shapes.image_tag_mutability_exclusion_filter",
     "ImageTagMutabilityExclusionFilterType": "enums",
     "ImageTagMutabilityExclusionFilterTypeValue": "literals",
     "ImageTagMutabilityValue": "literals",
@@ -669,18 +681,18 @@ MODULES: Final[dict[str, str]] = {
     "RegisterPullTimeUpdateExclusionRequest": "ops.register_pull_time_update_exclusion",
     "RegisterPullTimeUpdateExclusionResponse": "ops.register_pull_time_update_exclusion",
     "RegistryPolicyNotFoundException": "error_shapes",
-    "RegistryScanningConfiguration": "shapes",
-    "RegistryScanningRule": "shapes",
+    "RegistryScanningConfiguration": "shapes.registry_scanning_configuration",
+    "RegistryScanningRule": "shapes.registry_scanning_rule",
     "Remediation": "ops.describe_image_scan_findings",
-    "ReplicationConfiguration": "shapes",
-    "ReplicationDestination": "shapes",
-    "ReplicationRule": "shapes",
+    "ReplicationConfiguration": "shapes.replication_configuration",
+    "ReplicationDestination": "shapes.replication_destination",
+    "ReplicationRule": "shapes.replication_rule",
     "ReplicationStatus": "enums",
     "ReplicationStatusValue": "literals",
-    "Repository": "shapes",
+    "Repository": "shapes.repository",
     "RepositoryAlreadyExistsException": "error_shapes",
-    "RepositoryCreationTemplate": "shapes",
-    "RepositoryFilter": "shapes",
+    "RepositoryCreationTemplate": "shapes.repository_creation_template",
+    "RepositoryFilter": "shapes.repository_filter",
     "RepositoryFilterType": "enums",
     "RepositoryFilterTypeValue": "literals",
     "RepositoryNotEmptyException": "error_shapes",
@@ -699,7 +711,7 @@ MODULES: Final[dict[str, str]] = {
     "ScanTypeValue": "literals",
     "ScanningConfigurationFailureCode": "enums",
     "ScanningConfigurationFailureCodeValue": "literals",
-    "ScanningRepositoryFilter": "shapes",
+    "ScanningRepositoryFilter": "shapes.scanning_repository_filter",
     "ScanningRepositoryFilterType": "enums",
     "ScanningRepositoryFilterTypeValue": "literals",
     "ScoreDetails": "ops.describe_image_scan_findings",
@@ -707,12 +719,12 @@ MODULES: Final[dict[str, str]] = {
     "ServerException": "error_shapes",
     "SetRepositoryPolicyRequest": "ops.set_repository_policy",
     "SetRepositoryPolicyResponse": "ops.set_repository_policy",
-    "SigningConfiguration": "shapes",
+    "SigningConfiguration": "shapes.signing_configuration",
     "SigningConfigurationNotFoundException": "error_shapes",
-    "SigningRepositoryFilter": "shapes",
+    "SigningRepositoryFilter": "shapes.signing_repository_filter",
     "SigningRepositoryFilterType": "enums",
     "SigningRepositoryFilterTypeValue": "literals",
-    "SigningRule": "shapes",
+    "SigningRule": "shapes.signing_rule",
     "SigningStatus": "enums",
     "SigningStatusValue": "literals",
     "StartImageScanRequest": "ops.start_image_scan",
@@ -720,7 +732,7 @@ MODULES: Final[dict[str, str]] = {
     "StartLifecyclePolicyPreviewRequest": "ops.start_lifecycle_policy_preview",
     "StartLifecyclePolicyPreviewResponse": "ops.start_lifecycle_policy_preview",
     "SubjectIdentifier": "ops.list_image_referrers",
-    "Tag": "shapes",
+    "Tag": "shapes.tag",
     "TagResourceRequest": "ops.tag_resource",
     "TagResourceResponse": "ops.tag_resource",
     "TagStatus": "enums",

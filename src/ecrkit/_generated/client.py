@@ -101,17 +101,17 @@ if TYPE_CHECKING:
         GetLifecyclePolicyPreviewPaginator,
         ListImagesPaginator,
     )
-    from .shapes import (
-        EncryptionConfiguration,
+    from .shapes.encryption_configuration import EncryptionConfiguration
+    from .shapes.encryption_configuration_for_repository_creation_template import (
         EncryptionConfigurationForRepositoryCreationTemplate,
-        ImageIdentifier,
-        ImageScanningConfiguration,
-        ImageTagMutabilityExclusionFilter,
-        RegistryScanningRule,
-        ReplicationConfiguration,
-        SigningConfiguration,
-        Tag,
     )
+    from .shapes.image_identifier import ImageIdentifier
+    from .shapes.image_scanning_configuration import ImageScanningConfiguration
+    from .shapes.image_tag_mutability_exclusion_filter import ImageTagMutabilityExclusionFilter
+    from .shapes.registry_scanning_rule import RegistryScanningRule
+    from .shapes.replication_configuration import ReplicationConfiguration
+    from .shapes.signing_configuration import SigningConfiguration
+    from .shapes.tag import Tag
     from .waiters import ImageScanCompleteWaiter, LifecyclePolicyPreviewCompleteWaiter
 
 __all__ = ["ECRClient"]

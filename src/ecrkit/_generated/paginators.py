@@ -29,7 +29,9 @@ if TYPE_CHECKING:
         LifecyclePolicyPreviewResult,
     )
     from .ops.list_images import ListImagesFilter, ListImagesResponse
-    from .shapes import ImageIdentifier, Repository, RepositoryCreationTemplate
+    from .shapes.image_identifier import ImageIdentifier
+    from .shapes.repository import Repository
+    from .shapes.repository_creation_template import RepositoryCreationTemplate
 
 __all__ = [
     "DescribeImageScanFindingsPages",

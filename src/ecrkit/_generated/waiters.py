@@ -14,7 +14,7 @@ if TYPE_CHECKING:
         GetLifecyclePolicyPreviewResponse,
         LifecyclePolicyPreviewFilter,
     )
-    from .shapes import ImageIdentifier
+    from .shapes.image_identifier import ImageIdentifier
 
 __all__ = ["ImageScanCompleteWaiter", "LifecyclePolicyPreviewCompleteWaiter", "WAITERS"]
 

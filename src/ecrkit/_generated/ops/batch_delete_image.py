@@ -7,7 +7,8 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import ImageFailure, ImageIdentifier
+from ..shapes.image_failure import ImageFailure
+from ..shapes.image_identifier import ImageIdentifier
 
 __all__ = [
     "BatchDeleteImageRequest",

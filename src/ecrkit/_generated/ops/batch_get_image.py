@@ -7,7 +7,9 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import Image, ImageFailure, ImageIdentifier
+from ..shapes.image import Image
+from ..shapes.image_failure import ImageFailure
+from ..shapes.image_identifier import ImageIdentifier
 
 __all__ = [
     "BatchGetImageRequest",

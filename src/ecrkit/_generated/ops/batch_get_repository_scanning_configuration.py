@@ -8,7 +8,7 @@ from pydantic import Field
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ScanFrequencyValue, ScanningConfigurationFailureCodeValue
-from ..shapes import ScanningRepositoryFilter
+from ..shapes.scanning_repository_filter import ScanningRepositoryFilter
 
 __all__ = [
     "BatchGetRepositoryScanningConfigurationRequest",

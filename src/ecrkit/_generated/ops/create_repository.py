@@ -8,13 +8,11 @@ from pydantic import Field
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue
-from ..shapes import (
-    EncryptionConfiguration,
-    ImageScanningConfiguration,
-    ImageTagMutabilityExclusionFilter,
-    Repository,
-    Tag,
-)
+from ..shapes.encryption_configuration import EncryptionConfiguration
+from ..shapes.image_scanning_configuration import ImageScanningConfiguration
+from ..shapes.image_tag_mutability_exclusion_filter import ImageTagMutabilityExclusionFilter
+from ..shapes.repository import Repository
+from ..shapes.tag import Tag
 
 __all__ = [
     "CreateRepositoryRequest",

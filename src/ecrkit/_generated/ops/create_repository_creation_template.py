@@ -8,12 +8,12 @@ from pydantic import Field
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue, RCTAppliedForValue
-from ..shapes import (
+from ..shapes.encryption_configuration_for_repository_creation_template import (
     EncryptionConfigurationForRepositoryCreationTemplate,
-    ImageTagMutabilityExclusionFilter,
-    RepositoryCreationTemplate,
-    Tag,
 )
+from ..shapes.image_tag_mutability_exclusion_filter import ImageTagMutabilityExclusionFilter
+from ..shapes.repository_creation_template import RepositoryCreationTemplate
+from ..shapes.tag import Tag
 
 __all__ = [
     "CreateRepositoryCreationTemplateRequest",

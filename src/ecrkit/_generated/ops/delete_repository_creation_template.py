@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import RepositoryCreationTemplate
+from ..shapes.repository_creation_template import RepositoryCreationTemplate
 
 __all__ = [
     "DeleteRepositoryCreationTemplateRequest",

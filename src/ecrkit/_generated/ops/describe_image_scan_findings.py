@@ -9,7 +9,8 @@ from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import FindingSeverityValue
-from ..shapes import ImageIdentifier, ImageScanStatus
+from ..shapes.image_identifier import ImageIdentifier
+from ..shapes.image_scan_status import ImageScanStatus
 
 __all__ = [
     "Attribute",

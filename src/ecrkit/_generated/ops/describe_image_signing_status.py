@@ -8,7 +8,7 @@ from pydantic import Field
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import SigningStatusValue
-from ..shapes import ImageIdentifier
+from ..shapes.image_identifier import ImageIdentifier
 
 __all__ = [
     "DescribeImageSigningStatusRequest",

@@ -14,7 +14,8 @@ from ..literals import (
     ImageStatusValue,
     TagStatusValue,
 )
-from ..shapes import ImageIdentifier, ImageScanStatus
+from ..shapes.image_identifier import ImageIdentifier
+from ..shapes.image_scan_status import ImageScanStatus
 
 __all__ = [
     "DescribeImagesFilter",

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import Repository
+from ..shapes.repository import Repository
 
 __all__ = [
     "DescribeRepositoriesRequest",

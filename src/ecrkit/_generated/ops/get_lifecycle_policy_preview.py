@@ -15,7 +15,7 @@ from ..literals import (
     LifecyclePolicyTargetStorageClassValue,
     TagStatusValue,
 )
-from ..shapes import ImageIdentifier
+from ..shapes.image_identifier import ImageIdentifier
 
 __all__ = [
     "GetLifecyclePolicyPreviewRequest",

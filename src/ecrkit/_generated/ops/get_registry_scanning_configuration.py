@@ -5,7 +5,7 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import RegistryScanningConfiguration
+from ..shapes.registry_scanning_configuration import RegistryScanningConfiguration
 
 __all__ = [
     "GetRegistryScanningConfigurationRequest",

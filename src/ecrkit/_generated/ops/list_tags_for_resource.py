@@ -5,7 +5,7 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import Tag
+from ..shapes.tag import Tag
 
 __all__ = [
     "ListTagsForResourceRequest",

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import Image
+from ..shapes.image import Image
 
 __all__ = [
     "PutImageRequest",

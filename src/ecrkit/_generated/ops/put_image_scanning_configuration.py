@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import ImageScanningConfiguration
+from ..shapes.image_scanning_configuration import ImageScanningConfiguration
 
 __all__ = [
     "PutImageScanningConfigurationRequest",

@@ -8,7 +8,7 @@ from pydantic import Field
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue
-from ..shapes import ImageTagMutabilityExclusionFilter
+from ..shapes.image_tag_mutability_exclusion_filter import ImageTagMutabilityExclusionFilter
 
 __all__ = [
     "PutImageTagMutabilityRequest",

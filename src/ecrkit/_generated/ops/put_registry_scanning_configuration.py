@@ -6,7 +6,8 @@ from pydantic import Field
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ScanTypeValue
-from ..shapes import RegistryScanningConfiguration, RegistryScanningRule
+from ..shapes.registry_scanning_configuration import RegistryScanningConfiguration
+from ..shapes.registry_scanning_rule import RegistryScanningRule
 
 __all__ = [
     "PutRegistryScanningConfigurationRequest",

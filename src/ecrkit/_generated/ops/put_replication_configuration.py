@@ -5,7 +5,7 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import ReplicationConfiguration
+from ..shapes.replication_configuration import ReplicationConfiguration
 
 __all__ = [
     "PutReplicationConfigurationRequest",

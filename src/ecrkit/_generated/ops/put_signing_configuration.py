@@ -5,7 +5,7 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import SigningConfiguration
+from ..shapes.signing_configuration import SigningConfiguration
 
 __all__ = [
     "PutSigningConfigurationRequest",

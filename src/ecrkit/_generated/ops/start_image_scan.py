@@ -7,7 +7,8 @@ from pydantic import Field
 
 from ecrkit._model import EcrModel, EcrResponse
 
-from ..shapes import ImageIdentifier, ImageScanStatus
+from ..shapes.image_identifier import ImageIdentifier
+from ..shapes.image_scan_status import ImageScanStatus
 
 __all__ = [
     "StartImageScanRequest",
