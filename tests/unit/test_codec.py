@@ -1,4 +1,4 @@
-"""parse_response and the garbage collector: paused while parsing, always restored."""
+"""parse_response and the garbage collector: paused while parsing a large body, always restored."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ecrkit import _codec
 from ecrkit._codec import parse_response
 from ecrkit.errors import ResponseParseError
 from ecrkit.models import ListImagesResponse
@@ -16,6 +17,8 @@ from ecrkit.models import ListImagesResponse
 BIG_PAGE = json.dumps(
     {"imageIds": [{"imageDigest": f"sha256:{i:064x}", "imageTag": f"t{i}"} for i in range(3000)]}
 ).encode()
+SMALL_PAGE = json.dumps({"imageIds": [{"imageDigest": f"sha256:{0:064x}"}] * 10}).encode()
+assert len(SMALL_PAGE) < _codec._PAUSE_GC_BYTES <= len(BIG_PAGE)
 
 
 @pytest.fixture
@@ -77,3 +80,27 @@ def test_a_disabled_collector_stays_disabled() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class _RecordingGC:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def isenabled(self) -> bool:
+        return True
+
+    def disable(self) -> None:
+        self.calls.append("disable")
+
+    def enable(self) -> None:
+        self.calls.append("enable")
+
+
+@pytest.mark.parametrize(("body", "calls"), [(SMALL_PAGE, []), (BIG_PAGE, ["disable", "enable"])])
+def test_only_a_large_body_pauses_the_collector(
+    monkeypatch: pytest.MonkeyPatch, body: bytes, calls: list[str]
+) -> None:
+    recorder = _RecordingGC()
+    monkeypatch.setattr(_codec, "gc", recorder)
+    parse_response(ListImagesResponse, body)
+    assert recorder.calls == calls
