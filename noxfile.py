@@ -75,3 +75,4 @@ def bench_quick(session: nox.Session) -> None:
     """A few-second pass of every benchmark scenario so the harness never rots."""
     _install(session, "bench")
     session.run("python", "-m", "bench.run", "--quick", *session.posargs)
+    session.run("python", "-m", "bench.parse_cost", "--calls", "1", "--ab", "1")
