@@ -53,3 +53,75 @@ def test_model_is_the_pinned_release() -> None:
     files = loader.load()
     assert files.botocore_version == loader.BOTOCORE_PIN
     assert len(files.service["operations"]) == 58
+
+
+def _toy_service() -> dict[str, object]:
+    """Two operations sharing Node and Leaf; Node and Tree contain each other."""
+
+    def struct(**members: str) -> dict[str, object]:
+        return {"type": "structure", "members": {k: {"shape": v} for k, v in members.items()}}
+
+    return {
+        "metadata": {"protocol": "json", "targetPrefix": "Toy"},
+        "operations": {
+            "GetA": {
+                "name": "GetA",
+                "input": {"shape": "GetARequest"},
+                "output": {"shape": "GetAResponse"},
+            },
+            "GetB": {
+                "name": "GetB",
+                "input": {"shape": "GetBRequest"},
+                "output": {"shape": "GetBResponse"},
+            },
+        },
+        "shapes": {
+            "String": {"type": "string"},
+            "GetARequest": struct(id="String"),
+            "GetBRequest": struct(id="String"),
+            "GetAResponse": struct(node="Node", leaf="Leaf"),
+            "GetBResponse": struct(node="Node"),
+            "Node": struct(name="String", tree="Tree"),
+            "Tree": struct(children="NodeList", leaf="Leaf"),
+            "NodeList": {"type": "list", "member": {"shape": "Node"}},
+            "Leaf": struct(value="String"),
+        },
+    }
+
+
+def test_shared_structures_that_contain_each_other_share_a_module(tmp_path: Path) -> None:
+    """One module per shared structure, except a cycle, which must not become an
+    import cycle: the generated package imports and validates nested data."""
+    import importlib
+    import sys
+
+    from tools.codegen import emit_models, ir
+
+    svc = ir.build(_toy_service())
+    where = emit_models.placement(svc)
+    assert where["Leaf"] == "shapes.leaf"
+    assert where["Node"] == where["Tree"] == "shapes.node"
+    assert where["GetAResponse"] == "ops.get_a"
+
+    package = tmp_path / "toy_generated"
+    for module, (source, _names) in emit_models.render_model_modules(svc).items():
+        path = package / (module.replace(".", "/") + ".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+    literals, _ = emit_models.render_literals_module(svc)
+    (package / "literals.py").write_text(literals)
+    for init in (package, package / "ops", package / "shapes"):
+        (init / "__init__.py").write_text("")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        ops_a = importlib.import_module("toy_generated.ops.get_a")
+        parsed = ops_a.GetAResponse.model_validate_json(
+            b'{"node": {"name": "root", "tree": {"children": [{"name": "kid"}],'
+            b' "leaf": {"value": "x"}}}, "leaf": {"value": "y"}}'
+        )
+        assert parsed.node.tree.children[0].name == "kid"
+        assert parsed.node.tree.leaf.value == "x"
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("toy_generated")]:
+            del sys.modules[name]
