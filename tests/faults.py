@@ -77,6 +77,7 @@ class Fault(StrEnum):
     TRICKLE = "trickle"  # a valid answer a few bytes at a time, each gap < read timeout
     HUGE_BODY = "huge-body"  # 200, Content-Length over max_response_bytes
     HUGE_CHUNKED = "huge-chunked"  # 200, chunked, more than max_response_bytes in total
+    HUGE_ERROR = "huge-error"  # 503 text/html from a proxy, longer than max_response_bytes
 
 
 #: Every fault, in definition order.
@@ -90,6 +91,7 @@ RETRYABLE: frozenset[Fault] = frozenset(
         Fault.HTTP_503,
         Fault.HTTP_504,
         Fault.HTML_PAGE,
+        Fault.HUGE_ERROR,
         Fault.RESET_BEFORE_HEADERS,
         Fault.RESET_MID_BODY,
         Fault.LENGTH_OVER,
@@ -274,6 +276,10 @@ class FaultServer:
             return web.Response(status=status, body=payload, content_type=JSON_TYPE, headers=rid)
         if step is Fault.HTML_PAGE:
             return web.Response(status=502, body=HTML_PAGE, content_type="text/html")
+        if step is Fault.HUGE_ERROR:
+            page = HTML_PAGE.replace(b"502 Bad Gateway", b"503 Service Unavailable")
+            page += b"<!-- padding -->" * (HUGE_BYTES // 16)
+            return web.Response(status=503, body=page, content_type="text/html")
         normal = self.normal_body(operation, body)
         if step is Fault.TRUNCATED_JSON:
             return web.Response(

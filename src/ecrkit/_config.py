@@ -30,7 +30,8 @@ class ClientConfig:
         total_timeout: seconds for one attempt, end to end (default: none).
         max_pool_connections: connections kept per client (default 100).
         use_fips_endpoint / use_dualstack_endpoint: endpoint variants.
-        max_response_bytes: responses larger than this raise (default 64 MiB).
+        max_response_bytes: a successful response larger than this raises
+            ``ResponseParseError``; an error response is cut to it (default 64 MiB).
     """
 
     retry_mode: RetryMode | None = None

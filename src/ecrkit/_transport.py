@@ -154,8 +154,17 @@ class AiohttpTransport:
         limit = self._max_bytes
         if limit is None:
             return await resp.read()
+        # An error's status decides what happens next (a 503 is retried whatever its
+        # body); its code and message are at the start. So an error body over the
+        # limit is cut at the limit and its connection dropped, not an error itself.
+        error = resp.status >= 300
         declared = resp.content_length
-        if declared is not None and declared > limit and "Content-Encoding" not in resp.headers:
+        if (
+            not error
+            and declared is not None
+            and declared > limit
+            and "Content-Encoding" not in resp.headers
+        ):
             raise _too_large(resp, method, url, limit)
         chunks: list[bytes] = []
         size = 0
@@ -163,7 +172,11 @@ class AiohttpTransport:
         while chunk := await content.readany():
             size += len(chunk)
             if size > limit:
-                raise _too_large(resp, method, url, limit)
+                if not error:
+                    raise _too_large(resp, method, url, limit)
+                chunks.append(chunk[: len(chunk) - (size - limit)])
+                resp.close()  # the rest stays unread: the connection cannot be reused
+                break
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -78,6 +78,8 @@ EXPECTED: dict[Fault, Expected | None] = {
     Fault.TRICKLE: None,  # slow, not broken: it succeeds
     Fault.HUGE_BODY: Expected(ResponseParseError, 200, None, True),
     Fault.HUGE_CHUNKED: Expected(ResponseParseError, 200, None, True),
+    # An error page over the size limit is cut there: its status decides, like any 503.
+    Fault.HUGE_ERROR: Expected(ServiceError, 503, "503", False),
 }
 
 
@@ -91,7 +93,7 @@ CASES = [
 
 def test_every_fault_is_in_the_matrix() -> None:
     assert set(EXPECTED) == set(FAULTS)
-    assert len(CASES) == 3 * sum(len(modes_for(f)) for f in FAULTS) == 99
+    assert len(CASES) == 3 * sum(len(modes_for(f)) for f in FAULTS) == 105
 
 
 def _backoff(rng: random.Random, retries: int) -> list[float]:

@@ -85,7 +85,8 @@ async def server() -> AsyncIterator[Server]:
                 await resp.write(BIG[:100])
             await resp.write_eof()
             return resp
-        return web.Response(body=BIG[: int(request.query.get("n", len(BIG)))])
+        status = int(request.query.get("status", 200))
+        return web.Response(body=BIG[: int(request.query.get("n", len(BIG)))], status=status)
 
     app = web.Application()
     app.router.add_route("*", "/echo/{tail:.*}", echo)
@@ -323,6 +324,19 @@ async def test_max_response_bytes_exceeded(server: Server, query: str) -> None:
         assert info.value.status_code == 200
         resp = await t.send(HttpRequest("GET", server.url("/big?n=999"), {}, b""))
         assert resp.body == BIG[:999]
+        await _assert_healthy(t, server)
+    finally:
+        await t.close()
+
+
+@pytest.mark.parametrize("status", [404, 503])
+async def test_an_error_body_over_the_limit_is_cut_not_an_error(
+    server: Server, status: int
+) -> None:
+    t = AiohttpTransport(max_response_bytes=999)
+    try:
+        resp = await t.send(HttpRequest("GET", server.url(f"/big?status={status}"), {}, b""))
+        assert (resp.status, resp.body) == (status, BIG[:999])
         await _assert_healthy(t, server)
     finally:
         await t.close()
