@@ -453,6 +453,24 @@ def _sign(**overrides: Any) -> dict[str, str]:
     return sign_request(**kwargs)
 
 
+def _presign(**overrides: Any) -> str:
+    kwargs: dict[str, Any] = {
+        "method": "GET",
+        "url": "https://example.com/",
+        "headers": {},
+        "body": b"",
+        "access_key": ACCESS_KEY,
+        "secret_key": SECRET_KEY,
+        "session_token": None,
+        "region": "us-east-1",
+        "service": "ecr",
+        "now": datetime(2024, 1, 2, tzinfo=UTC),
+        "expires_in": 60,
+    }
+    kwargs.update(overrides)
+    return presign_url(**kwargs)
+
+
 def test_aware_datetimes_are_converted_to_utc() -> None:
     plus_two = timezone(timedelta(hours=2))
     local = _sign(now=datetime(2024, 1, 2, 5, 4, 5, tzinfo=plus_two))
@@ -506,19 +524,7 @@ def test_secrets_never_leak(caught_logs: pytest.LogCaptureFixture) -> None:
     secret, token = "sEcReT-kEy-123", "ToKeN-456"
     added = _sign(secret_key=secret, session_token=token)
     signature = _signature_of(added["Authorization"])
-    url = presign_url(
-        method="GET",
-        url="https://example.com/",
-        headers={},
-        body=b"",
-        access_key=ACCESS_KEY,
-        secret_key=secret,
-        session_token=None,
-        region="us-east-1",
-        service="ecr",
-        now=datetime(2024, 1, 2, tzinfo=UTC),
-        expires_in=60,
-    )
+    url = _presign(secret_key=secret)
     assert secret not in url
     texts = [repr(signing_key), str(signing_key.cache_info()), caught_logs.text]
     bad_calls: list[dict[str, Any]] = [
@@ -531,19 +537,7 @@ def test_secrets_never_leak(caught_logs: pytest.LogCaptureFixture) -> None:
             _sign(**{"secret_key": secret, "session_token": token, **overrides})
         texts += [str(excinfo.value), repr(excinfo.value)]
     with pytest.raises(ValueError) as excinfo:
-        presign_url(
-            method="GET",
-            url="https://example.com/",
-            headers={},
-            body=b"",
-            access_key=ACCESS_KEY,
-            secret_key=secret,
-            session_token=token,
-            region="us-east-1",
-            service="ecr",
-            now=datetime(2024, 1, 2, tzinfo=UTC),
-            expires_in=0,
-        )
+        _presign(secret_key=secret, session_token=token, expires_in=0)
     texts += [str(excinfo.value), repr(excinfo.value)]
     for text in texts:
         assert secret not in text
