@@ -59,7 +59,7 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
         *emit_models.render_model_modules(svc).items(),
     ):
         path = module.replace(".", "/") + ".py"
-        op = svc_op_doc(svc, module)
+        op = svc_op_doc(svc, module, names)
         sources[path] = (f'"""{op}"""\n\n' if op else "") + source
         index.update(dict.fromkeys(names, module))
     sources["ops/__init__.py"] = ""
@@ -86,10 +86,10 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
     return out
 
 
-def svc_op_doc(svc: ir.Service, module: str) -> str | None:
-    """Module docstring for an operation module or a shared shape's module."""
+def svc_op_doc(svc: ir.Service, module: str, names: list[str]) -> str | None:
+    """Module docstring for an operation module or a shared shape's module (``names``:
+    the structures it defines)."""
     if module.startswith("shapes."):
-        names = sorted(n for n, m in emit_models.placement(svc).items() if m == module)
         return f"The {', '.join(names)} structure{'s' if len(names) > 1 else ''}, shared by several operations."
     if not module.startswith("ops."):
         return None
