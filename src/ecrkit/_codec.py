@@ -75,11 +75,11 @@ def parse_response(
     model and its fields-set): unpaused, the collections this triggers
     mid-parse promote the half-built page towards the oldest generation and,
     every few pages, cause a full collection of the whole heap. Paused, a
-    1,000-id ListImages page or 1,000 findings cost 15-25% less CPU per call
+    1,000-id ListImages page or 1,000 findings cost 15-30% less CPU per call
     in the benchmark. Below ``_PAUSE_GC_BYTES`` the parse allocates about as
     many tracked objects as the collector's first threshold (700), and the
     collection the pause defers then runs while the whole response is alive:
-    a 100-image DescribeImages page (72 KB) was 5-8% slower paused, so small
+    a 100-image DescribeImages page (72 KB) was 5-12% slower paused, so small
     bodies leave the collector alone (docs/performance.md).
     """
     paused = len(body) >= _PAUSE_GC_BYTES and gc.isenabled()
