@@ -1,4 +1,4 @@
-"""ecrkit's paginators against botocore's ``Paginator`` as the oracle, for all 7.
+"""ecrkit's paginators against botocore's ``Paginator`` as the oracle, for all 9.
 
 Hypothesis records a page sequence per operation (2-5 pages, items drawn from the
 output shape, tokens ``tok-1``, ``tok-2``, ...; the last page has no token; the
@@ -95,6 +95,13 @@ CASES = [
     Case("GetLifecyclePolicyPreview", "get_lifecycle_policy_preview", *_REPO),
     Case("DescribePullThroughCacheRules", "describe_pull_through_cache_rules"),
     Case("DescribeRepositoryCreationTemplates", "describe_repository_creation_templates"),
+    Case(
+        "DescribeReplicationBackfillResults",
+        "describe_replication_backfill_results",
+        {"replication_backfill_id": "backfill-1"},
+        {"replicationBackfillId": "backfill-1"},
+    ),
+    Case("ListReplicationBackfills", "list_replication_backfills"),
 ]
 
 

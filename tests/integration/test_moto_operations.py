@@ -4,7 +4,7 @@ Each test checks the typed response (model classes, timezone-aware UTC datetimes
 values that round-trip what the test sent) and that each modeled error moto can
 produce arrives as its own class with status code and request id. The inventory tests
 at the end keep this honest: the operations this module calls plus
-``NOT_IMPLEMENTED_BY_MOTO`` are exactly the 58 of the ECR API, and the errors it
+``NOT_IMPLEMENTED_BY_MOTO`` are exactly the 62 of the ECR API, and the errors it
 checks are exactly those moto's ECR raises.
 
 Repository names are unique per test. Registry-wide settings (registry policy,
@@ -91,6 +91,7 @@ NOT_IMPLEMENTED_BY_MOTO = [
     "DeleteSigningConfiguration",
     "DeregisterPullTimeUpdateExclusion",
     "DescribeImageReplicationStatus",
+    "DescribeReplicationBackfillResults",
     "DescribeImageSigningStatus",
     "DescribePullThroughCacheRules",
     "DescribeRepositoryCreationTemplates",
@@ -100,10 +101,13 @@ NOT_IMPLEMENTED_BY_MOTO = [
     "GetSigningConfiguration",
     "ListImageReferrers",
     "ListPullTimeUpdateExclusions",
+    "ListReplicationBackfills",
     "PutAccountSetting",
     "PutSigningConfiguration",
     "RegisterPullTimeUpdateExclusion",
     "StartLifecyclePolicyPreview",
+    "StartReplicationBackfill",
+    "StopReplicationBackfill",
     "UpdateImageStorageClass",
     "UpdatePullThroughCacheRule",
     "UpdateRepositoryCreationTemplate",
@@ -841,11 +845,11 @@ def test_every_operation_is_tested_or_listed_as_not_implemented() -> None:
 
     tested = operations_called_here()
     not_implemented = set(NOT_IMPLEMENTED_BY_MOTO)
-    assert len(OPERATIONS) == 58
+    assert len(OPERATIONS) == 62
     assert len(not_implemented) == len(NOT_IMPLEMENTED_BY_MOTO)
     assert tested.isdisjoint(not_implemented)
     assert tested | not_implemented == set(OPERATIONS)
-    assert (len(tested), len(not_implemented)) == (34, 24)
+    assert (len(tested), len(not_implemented)) == (34, 28)
 
     # moto agrees: a handler for every tested operation, none for the rest but its stubs.
     has_handler = {

@@ -1,6 +1,6 @@
 """Hostile 2xx bodies for every operation, through ``ECRClient`` and a ``MockTransport``.
 
-For each of the 58 operations, hypothesis draws response documents from the output
+For each of the 62 operations, hypothesis draws response documents from the output
 shape (``tests/_shapes.py::wire_values``: random unknown members and unknown enum
 values included):
 
@@ -160,7 +160,7 @@ def harness() -> Iterator[tuple[asyncio.Runner, Harness]]:
 
 
 def test_every_operation_is_covered() -> None:
-    assert len(OPS) == 58 == len(OPERATIONS)
+    assert len(OPS) == 62 == len(OPERATIONS)
     assert {OPERATIONS[op][0] for op in OPS} == {xform_name(op) for op in OPS}
 
 

@@ -28,7 +28,7 @@ STRUCTURES = sorted(n for n in SERVICE.shape_names if SERVICE.shape_for(n).type_
 
 
 def test_one_model_per_structure_shape() -> None:
-    assert len(STRUCTURES) == 219
+    assert len(STRUCTURES) == 234
     for name in STRUCTURES:
         cls = getattr(models, name)
         assert issubclass(cls, models.EcrModel), name
@@ -37,7 +37,7 @@ def test_one_model_per_structure_shape() -> None:
 
 def test_one_error_class_per_exception_shape() -> None:
     exceptions = [n for n in STRUCTURES if SERVICE.shape_for(n).metadata.get("exception")]
-    assert len(exceptions) == 47
+    assert len(exceptions) == 50
     assert sorted(errors.ERROR_CLASSES) == sorted(exceptions)
     for name in exceptions:
         cls = getattr(errors, name)

@@ -12,7 +12,7 @@ from typing import Any
 
 #: The botocore release whose ECR model is the source of truth. Keep in step with
 #: the `codegen` and `test` dependency groups in pyproject.toml.
-BOTOCORE_PIN = "1.43.67"
+BOTOCORE_PIN = "1.44.8"
 SERVICE = "ecr"
 API_VERSION = "2015-09-21"
 
