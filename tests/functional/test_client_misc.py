@@ -38,6 +38,7 @@ from ecrkit._exceptions import (
 )
 from ecrkit._transport import AiohttpTransport, HttpRequest, HttpResponse, MockTransport
 from ecrkit.errors import RepositoryNotFoundException
+from tests._pins import needs_pinned_botocore
 
 from ._support import (
     ACCESS_KEY,
@@ -82,6 +83,7 @@ def _boto_client(region: str = REGION, **config: Any) -> Any:
 # -- presigned URLs ------------------------------------------------------------------
 
 
+@needs_pinned_botocore
 @pytest.mark.parametrize("http_method", [None, "GET"])
 @pytest.mark.parametrize(
     ("method", "ours", "theirs", "expires"),
@@ -185,6 +187,7 @@ def _botocore_authorization(request: HttpRequest) -> str:
     return str(aws_request.headers["Authorization"])
 
 
+@needs_pinned_botocore
 async def test_every_attempt_is_signed_anew_at_the_current_time() -> None:
     clock = Clock()
     answers = iter([json_response(503), json_response(500), json_response()])
@@ -449,6 +452,7 @@ def _botocore_url(region: str, **config: Any) -> str:
     return seen[0]
 
 
+@needs_pinned_botocore
 @pytest.mark.parametrize(
     ("region", "config", "expected"),
     [

@@ -35,9 +35,12 @@ from ecrkit import ECRClient
 from ecrkit._model import EcrModel
 from ecrkit._pagination import PageIterator, PaginationConfig, decode_token
 from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
+from tests._pins import needs_pinned_botocore
 from tests._shapes import instants, wire_values
 
 from ._support import json_response, make_client
+
+pytestmark = needs_pinned_botocore
 
 _SESSION = botocore.session.get_session()
 SERVICE = _SESSION.get_service_model("ecr")

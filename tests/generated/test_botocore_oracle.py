@@ -22,7 +22,10 @@ import ecrkit.models
 from ecrkit import _codec
 from ecrkit._generated._meta import OPERATIONS
 from ecrkit._model import build_request
+from tests._pins import needs_pinned_botocore
 from tests._shapes import instants, wire_values
+
+pytestmark = needs_pinned_botocore
 
 SERVICE = botocore.session.get_session().get_service_model("ecr")
 SERIALIZER = create_serializer("json", include_validation=False)

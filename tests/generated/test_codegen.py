@@ -8,6 +8,10 @@ import pytest
 from tools.codegen import __main__ as codegen
 from tools.codegen import loader
 
+from tests._pins import needs_pinned_botocore
+
+pytestmark = needs_pinned_botocore
+
 GENERATED = Path(codegen.OUT)
 
 

@@ -78,6 +78,7 @@ from ecrkit.models import (
     ScanningRepositoryFilter,
     Tag,
 )
+from tests._pins import needs_pinned_botocore
 
 pytestmark = pytest.mark.integration
 
@@ -293,6 +294,7 @@ async def test_tag_untag_and_list_tags(ecr: ECRClient, repository: str) -> None:
         await ecr.tag_resource(resource_arn=f"{arn}-gone", tags=[{"key": "k", "value": "v"}])
 
 
+@needs_pinned_botocore
 async def test_image_tag_mutability(ecr: ECRClient, repository: str) -> None:
     immutable = await ecr.put_image_tag_mutability(
         repository_name=repository, image_tag_mutability="IMMUTABLE"

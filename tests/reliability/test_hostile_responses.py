@@ -36,9 +36,12 @@ from ecrkit import ECRClient
 from ecrkit._generated._meta import OPERATIONS
 from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
 from ecrkit.errors import ResponseParseError
+from tests._pins import needs_pinned_botocore
 from tests._shapes import wire_values
 
 from ._support import CREDENTIALS, REGION
+
+pytestmark = needs_pinned_botocore
 
 SERVICE = botocore.session.get_session().get_service_model("ecr")
 OPS = sorted(SERVICE.operation_names)

@@ -22,6 +22,9 @@ from ecrkit._generated._index import MODULES
 from ecrkit.enums import TagStatus
 from ecrkit.errors import ParamValidationError, ServiceError
 from ecrkit.models import build_request
+from tests._pins import needs_pinned_botocore
+
+pytestmark = needs_pinned_botocore
 
 SERVICE = botocore.session.get_session().get_service_model("ecr")
 STRUCTURES = sorted(n for n in SERVICE.shape_names if SERVICE.shape_for(n).type_name == "structure")

@@ -38,6 +38,7 @@ from ecrkit._signing import (
     signing_key,
     string_to_sign,
 )
+from tests._pins import needs_pinned_botocore
 from tests._vectors import vectors_available, vectors_dir
 
 ACCESS_KEY = "AKIDEXAMPLE"
@@ -374,6 +375,7 @@ _HYPOTHESIS = settings(
 )
 
 
+@needs_pinned_botocore
 @_HYPOTHESIS
 @given(req=_requests(presign=False))
 def test_sign_request_matches_botocore(req: dict[str, Any]) -> None:
@@ -390,6 +392,7 @@ def test_sign_request_matches_botocore(req: dict[str, Any]) -> None:
         assert "X-Amz-Security-Token" not in added
 
 
+@needs_pinned_botocore
 @_HYPOTHESIS
 @given(req=_requests(presign=True), expires=st.integers(min_value=1, max_value=604_800))
 def test_presign_url_matches_botocore(req: dict[str, Any], expires: int) -> None:
@@ -410,6 +413,7 @@ def test_presign_url_matches_botocore(req: dict[str, Any], expires: int) -> None
     assert ours == aws.url
 
 
+@needs_pinned_botocore
 def test_unsigned_payload_header_matches_botocore() -> None:
     headers = {"X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD", "Content-Type": "application/json"}
     url = "https://api.ecr.us-east-1.amazonaws.com/"
