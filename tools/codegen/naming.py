@@ -7,12 +7,16 @@ import keyword
 from botocore import xform_name
 from pydantic import BaseModel
 
+# Soft keywords as of Python 3.11, fixed here so the output does not depend on the
+# interpreter that runs the generator (3.12 added ``type``, which stays a valid
+# field name: ``ImageActionType.type``).
+_SOFT_KEYWORDS = frozenset({"_", "case", "match"})
 # Names a field may not take: Python keywords, BaseModel's own attributes, and the
 # builtins the generated annotations use (class bodies evaluate annotations in
 # order, so a field called ``float`` would shadow the type for later fields).
 _RESERVED = (
     set(keyword.kwlist)
-    | set(keyword.softkwlist)
+    | _SOFT_KEYWORDS
     | {n for n in dir(BaseModel) if not n.startswith("__")}
     | {"str", "int", "float", "bool", "bytes", "list", "dict"}
 )
