@@ -30,10 +30,10 @@ from ._credentials import (
     CredentialResolver,
     Credentials,
     RefreshingCredentials,
-    endpoint_url_from_env,
+    configured_endpoint_url,
     resolve_region,
 )
-from ._endpoints import EndpointResolver
+from ._endpoints import EndpointResolver, check_endpoint_url, check_region
 from ._exceptions import (
     ConnectionError,
     EndpointResolutionError,
@@ -189,8 +189,14 @@ class BaseClient:
         if session is not None and transport is not None:
             raise ValueError("pass either session= or transport=, not both")
         self._config = (config or ClientConfig()).resolved()
-        self._region_arg = region
-        self._endpoint_arg = endpoint_url or endpoint_url_from_env()
+        # Checked here so that a bad value fails at once, before anything is resolved
+        # or sent; a region from the environment or a profile is checked on first use.
+        self._region_arg = check_region(region, "region=") if region else region
+        if endpoint_url:
+            self._endpoint_arg: str | None = check_endpoint_url(endpoint_url, "endpoint_url=")
+        else:
+            found = configured_endpoint_url()
+            self._endpoint_arg = None if found is None else check_endpoint_url(*found)
         self._credentials_arg = credentials
         self._profile = profile
         self._session = session
@@ -299,7 +305,7 @@ class BaseClient:
         signing_region = region
         for scheme in endpoint.properties.get("authSchemes", ()):
             signing_region = scheme.get("signingRegion", signing_region)
-        url = endpoint.url.rstrip("/") + "/"
+        url = check_endpoint_url(endpoint.url, "the endpoint rules").rstrip("/") + "/"
         transport = self._transport_arg
         if transport is None:
             transport = AiohttpTransport(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
+from ecrkit._endpoints import check_region
 from ecrkit._exceptions import CredentialsError
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "EnvProvider",
     "RefreshingCredentials",
     "StaticProvider",
+    "configured_endpoint_url",
     "endpoint_url_from_env",
     "resolve_region",
 ]
@@ -313,17 +315,39 @@ def _region_from_config(profile: str | None) -> str | None:
 async def resolve_region(explicit: str | None, profile: str | None) -> str | None:
     """The region: argument, AWS_REGION, AWS_DEFAULT_REGION, then the profile's config.
 
-    A missing profile or unreadable config file yields ``None`` here; the credential
-    chain reports such problems.
+    Whichever source gives it, the region must be a valid host label
+    (:func:`~ecrkit._endpoints.check_region`): an :class:`EndpointResolutionError`
+    names the source otherwise. A missing profile or unreadable config file yields
+    ``None`` here; the credential chain reports such problems.
     """
-    region = explicit or _env("AWS_REGION") or _env("AWS_DEFAULT_REGION")
-    if region:
-        return region
-    return await asyncio.to_thread(_region_from_config, profile)
+    if explicit:
+        return check_region(explicit, "region=")
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        region = _env(name)
+        if region:
+            return check_region(region, name)
+    region = await asyncio.to_thread(_region_from_config, profile)
+    if region is None:
+        return None
+    where = f"profile {profile!r}" if profile else "the default profile"
+    return check_region(region, f"the shared config file ({where})")
+
+
+def configured_endpoint_url() -> tuple[str, str] | None:
+    """``(url, variable name)`` from AWS_ENDPOINT_URL_ECR or AWS_ENDPOINT_URL, or ``None``.
+
+    ``None`` also when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is ``true``.
+    """
+    if (_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").strip().lower() == "true":
+        return None
+    for name in ("AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL"):
+        url = _env(name)
+        if url:
+            return url, name
+    return None
 
 
 def endpoint_url_from_env() -> str | None:
     """AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS."""
-    if (_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").strip().lower() == "true":
-        return None
-    return _env("AWS_ENDPOINT_URL_ECR") or _env("AWS_ENDPOINT_URL")
+    found = configured_endpoint_url()
+    return None if found is None else found[0]
