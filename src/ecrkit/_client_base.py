@@ -36,6 +36,7 @@ from ._credentials import (
 from ._endpoints import EndpointResolver, check_endpoint_url, check_region
 from ._exceptions import (
     ConnectionError,
+    EcrkitError,
     EndpointResolutionError,
     ResponseParseError,
     ServiceError,
@@ -70,6 +71,11 @@ _SKEW_CODES = frozenset(
     }
 )
 _SKEW_THRESHOLD = timedelta(minutes=4)
+#: The largest clock offset adopted from a server's Date header. Skew correction
+#: fixes a local clock that is minutes or hours off (a VM resumed without NTP, a
+#: wrong time zone); a Date days or years away is a broken or hostile server, and
+#: adopting it would sign every later request for the wrong year.
+MAX_CLOCK_SKEW = timedelta(hours=24)
 
 
 def _utcnow() -> datetime:
@@ -371,7 +377,7 @@ class BaseClient:
                     session_token=creds.session_token,
                     region=rt.signing_region,
                     service=self._service.signing_name,
-                    now=self._now() + self._skew,
+                    now=self._signing_time(),
                 )
             )
             started = time.monotonic()
@@ -413,17 +419,16 @@ class BaseClient:
                     )
                     return parsed
                 info = parse_error(status, response.headers, response.body)
-                if (
-                    not skew_corrected
-                    and info.code in _SKEW_CODES
-                    and self._correct_skew(response.headers)
-                ):
-                    skew_corrected = True
-                    self._log_attempt(
-                        op, attempt, status, request_id, started, note="clock skew corrected"
-                    )
-                    attempt -= 1  # the corrected retry is free: it does not count as an attempt
-                    continue
+                unusable_date = None
+                if not skew_corrected and info.code in _SKEW_CODES:
+                    unusable_date = self._correct_skew(response.headers)
+                    if unusable_date is None:
+                        skew_corrected = True
+                        self._log_attempt(
+                            op, attempt, status, request_id, started, note="clock skew corrected"
+                        )
+                        attempt -= 1  # the corrected retry is free: not counted as an attempt
+                        continue
                 cls = self._service.error_classes.get(info.code, ServiceError)
                 failure = cls(
                     info.message,
@@ -433,6 +438,8 @@ class BaseClient:
                     operation_name=op.name,
                     body=info.body,
                 )
+                if unusable_date:
+                    failure.add_note(unusable_date)
                 result = AttemptResult(status_code=status, error_code=info.code)
             self._log_attempt(op, attempt, status, request_id, started, note=type(failure).__name__)
             decision = retry.after_attempt(state, result)
@@ -441,26 +448,49 @@ class BaseClient:
                 raise failure
             await self._sleep(decision.delay)
 
-    def _correct_skew(self, headers: Mapping[str, str]) -> bool:
-        """Adopt the server's clock offset if its Date header says we are off."""
+    def _correct_skew(self, headers: Mapping[str, str]) -> str | None:
+        """Adopt the server's clock offset if its Date header says we are off.
+
+        Returns ``None`` when the offset was adopted (retry), else why not: ``""``
+        when the Date is missing, unreadable or close to ours (the error stands as
+        it is), a sentence for a Date beyond :data:`MAX_CLOCK_SKEW` (added to the
+        error as a note; the offset in use does not change).
+        """
         date = headers.get("Date")
         if not date:
-            return False
+            return ""
         try:
             server = parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            return False
-        if server.tzinfo is None:
-            server = server.replace(tzinfo=UTC)
-        offset = server - self._now()
+            if server.tzinfo is None:
+                server = server.replace(tzinfo=UTC)
+            offset = server - self._now()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return ""
         if abs(offset - self._skew) < _SKEW_THRESHOLD:
-            return False
+            return ""
+        if abs(offset) > MAX_CLOCK_SKEW:
+            why = (
+                f"The service's Date header ({date[:64]!r}) is {_days(offset)} away from the "
+                f"local clock, beyond the {_days(MAX_CLOCK_SKEW)} ecrkit corrects: not adopted"
+            )
+            _log.warning("%s", why)
+            return why
         self._skew = offset
         _log.warning(
             "Clock skew of %.0f s detected from the service's Date header; corrected",
             offset.total_seconds(),
         )
-        return True
+        return None
+
+    def _signing_time(self) -> datetime:
+        """The local clock plus the adopted skew (at most :data:`MAX_CLOCK_SKEW`)."""
+        try:
+            return self._now() + self._skew
+        except OverflowError:  # only an injected clock within a day of year 1 or 9999
+            raise EcrkitError(
+                f"The clock ({self._now()!r}) plus the clock-skew correction "
+                f"({self._skew}) is not a representable time"
+            ) from None
 
     @staticmethod
     def _log_attempt(
@@ -524,9 +554,14 @@ class BaseClient:
             session_token=creds.session_token,
             region=rt.signing_region,
             service=self._service.signing_name,
-            now=self._now() + self._skew,
+            now=self._signing_time(),
             expires_in=expires_in,
         )
+
+
+def _days(offset: timedelta) -> str:
+    days = abs(offset.total_seconds()) / 86400
+    return f"{days:,.0f} days" if days >= 2 else f"{days * 24:,.1f} hours"
 
 
 def _query_value(value: Any) -> str:

@@ -9,15 +9,22 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from ecrkit import ECRClient
-from ecrkit.errors import EcrkitError, EndpointResolutionError
+from ecrkit._client_base import MAX_CLOCK_SKEW
+from ecrkit.errors import EcrkitError, EndpointResolutionError, ServiceError
 from tests.faults import FaultServer
+from tests.functional._support import Clock, Sleeps, http_date
 
-from ._support import CREDENTIALS, open_client
+from ._support import CONFIG, CREDENTIALS, REGION, open_client
 
 #: Each would put something other than a host label into ``api.ecr.{Region}...``.
 BAD_REGIONS = [
@@ -115,3 +122,120 @@ async def test_a_good_endpoint_url_still_works(faults: FaultServer) -> None:
     async with open_client(faults) as ecr:
         await ecr.describe_repositories()
     assert len(faults.requests) == 1
+
+
+# -- a hostile Date header ------------------------------------------------------------
+
+
+class DateServer:
+    """Answers ``InvalidSignatureException`` with :attr:`dates` (one per request, in
+    order) as its ``Date`` header, then ``{}``; records each request's ``X-Amz-Date``."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.dates: list[str] = []
+        self.amz_dates: list[str] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        await request.read()
+        self.amz_dates.append(request.headers.get("X-Amz-Date", ""))
+        if not self.dates:
+            return web.Response(body=b"{}", content_type="application/x-amz-json-1.1")
+        body = {"__type": "InvalidSignatureException", "message": "Signature expired"}
+        return web.Response(
+            status=400,
+            body=json.dumps(body).encode(),
+            content_type="application/x-amz-json-1.1",
+            headers={"Date": self.dates.pop(0)},
+        )
+
+
+@asynccontextmanager
+async def date_server() -> AsyncIterator[DateServer]:
+    server = DateServer()
+    app = web.Application()
+    app.router.add_post("/", server.handle)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    server.url = f"http://{host}:{port}"
+    try:
+        yield server
+    finally:
+        await runner.cleanup()
+
+
+T0 = datetime(2026, 12, 1, 8, 0, 0, tzinfo=UTC)
+
+
+def _amz(when: datetime) -> str:
+    return when.strftime("%Y%m%dT%H%M%SZ")
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Fri, 31 Dec 9999 23:59:59 -2359",
+        "Mon, 01 Jan 0001 00:00:00 GMT",
+        "Tue, 01 Jan 2036 00:00:00 GMT",
+        http_date(T0 + MAX_CLOCK_SKEW + timedelta(minutes=1)),
+        http_date(T0 - MAX_CLOCK_SKEW - timedelta(minutes=1)),
+    ],
+)
+async def test_a_date_beyond_the_bound_is_not_adopted(date: str) -> None:
+    clock = Clock(T0)
+    async with date_server() as server:
+        server.dates = [date]
+        async with ECRClient(
+            region=REGION,
+            endpoint_url=server.url,
+            credentials=CREDENTIALS,
+            config=CONFIG,
+            sleep=Sleeps(),
+            now=clock,
+        ) as ecr:
+            with pytest.raises(ServiceError) as info:
+                await ecr.describe_repositories()
+            assert info.value.code == "InvalidSignatureException"
+            assert info.value.attempts == 1
+            assert any("not adopted" in note for note in info.value.__notes__)
+            # Time passes; the client still signs with its own clock and still works.
+            clock.advance(3600)
+            await ecr.describe_repositories()
+            url = await ecr.generate_presigned_url("describe_repositories")
+    assert server.amz_dates == [_amz(T0), _amz(T0 + timedelta(hours=1))]
+    assert f"X-Amz-Date={_amz(T0 + timedelta(hours=1))}" in url
+
+
+async def test_a_date_within_the_bound_is_adopted_and_time_moves_on() -> None:
+    clock = Clock(T0)
+    skew = MAX_CLOCK_SKEW - timedelta(minutes=1)
+    async with date_server() as server:
+        server.dates = [http_date(T0 + skew)]
+        async with ECRClient(
+            region=REGION,
+            endpoint_url=server.url,
+            credentials=CREDENTIALS,
+            config=CONFIG,
+            now=clock,
+        ) as ecr:
+            await ecr.describe_repositories()
+            clock.advance(10)
+            await ecr.describe_repositories()
+    assert server.amz_dates == [_amz(T0), _amz(T0 + skew), _amz(T0 + skew + timedelta(seconds=10))]
+
+
+@pytest.mark.parametrize("date", ["", "not a date", "Fri, 99 Foo 20260 99:99:99 GMT"])
+async def test_an_unreadable_date_leaves_the_error_as_it_is(date: str) -> None:
+    async with date_server() as server:
+        server.dates = [date]
+        async with ECRClient(
+            region=REGION, endpoint_url=server.url, credentials=CREDENTIALS, now=Clock(T0)
+        ) as ecr:
+            with pytest.raises(ServiceError, match="InvalidSignatureException"):
+                await ecr.describe_repositories()
+            await ecr.describe_repositories()
+    assert server.amz_dates == [_amz(T0)] * 2
