@@ -20,7 +20,7 @@ import builtins
 import inspect
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Final, NamedTuple, Protocol, runtime_checkable
+from typing import Any, Final, NamedTuple, Protocol, runtime_checkable
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -75,10 +75,13 @@ class AiohttpTransport:
     """A :class:`Transport` over one pooled, keep-alive ``aiohttp.ClientSession``.
 
     The session is created on the first :meth:`send`, inside the running loop, and
-    is bound to that loop. A ``session`` passed in is used as is (its own timeouts,
-    pool and headers apply; the timeout and ``pool_size`` arguments are ignored) and
-    is not closed by :meth:`close`. ``max_response_bytes`` (``None``: no limit)
-    bounds the decoded body of every response.
+    is bound to that loop. A ``session`` passed in is not closed by :meth:`close`;
+    it behaves like an owned one for everything that decides an outcome: every
+    request passes this transport's timeouts, ``raise_for_status=False`` and
+    ``allow_redirects=False`` explicitly, whatever the session's defaults. Its
+    pool (``pool_size`` is ignored), default headers, cookies, proxy settings and
+    trace configs do apply. ``max_response_bytes`` (``None``: no limit) bounds the
+    decoded body of every response.
     """
 
     def __init__(
@@ -103,8 +106,17 @@ class AiohttpTransport:
         self._timeout = aiohttp.ClientTimeout(
             total=total_timeout, sock_connect=connect_timeout, sock_read=read_timeout
         )
-        # An owned session skips Content-Type itself; a borrowed one needs it per call.
-        self._skip_auto_headers = None if session is None else _SKIP_AUTO_HEADERS
+        # Built once: what each request passes explicitly, so that a borrowed session's
+        # defaults (raise_for_status=True, its own timeouts, ...) cannot change how a
+        # response is read or classified. An owned session skips Content-Type itself;
+        # a borrowed one needs it per call.
+        self._request_options: dict[str, Any] = {
+            "allow_redirects": False,
+            "raise_for_status": False,
+            "timeout": self._timeout,
+        }
+        if session is not None:
+            self._request_options["skip_auto_headers"] = _SKIP_AUTO_HEADERS
 
     @property
     def connector(self) -> aiohttp.BaseConnector | None:
@@ -132,8 +144,7 @@ class AiohttpTransport:
                 url,
                 headers=request.headers,
                 data=request.body or None,
-                allow_redirects=False,
-                skip_auto_headers=self._skip_auto_headers,
+                **self._request_options,
             ) as resp:
                 try:
                     body = await self._read_body(resp, request.method, url)

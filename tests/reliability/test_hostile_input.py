@@ -9,19 +9,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 
-from ecrkit import ECRClient
+from ecrkit import ClientConfig, ECRClient
 from ecrkit._client_base import MAX_CLOCK_SKEW
-from ecrkit.errors import EcrkitError, EndpointResolutionError, ServiceError
-from tests.faults import FaultServer
+from ecrkit.errors import (
+    EcrkitError,
+    EndpointResolutionError,
+    ServiceError,
+    TimeoutError,
+)
+from tests.faults import Fault, FaultServer
 from tests.functional._support import Clock, Sleeps, http_date
 
 from ._support import CONFIG, CREDENTIALS, REGION, open_client
@@ -239,3 +246,45 @@ async def test_an_unreadable_date_leaves_the_error_as_it_is(date: str) -> None:
                 await ecr.describe_repositories()
             await ecr.describe_repositories()
     assert server.amz_dates == [_amz(T0)] * 2
+
+
+# -- a borrowed session's defaults ----------------------------------------------------
+
+
+async def test_a_borrowed_sessions_raise_for_status_does_not_turn_errors_into_retries(
+    faults: FaultServer,
+) -> None:
+    faults.script(Fault.THROTTLE, None, Fault.HTTP_503, Fault.HTTP_503, Fault.HTTP_503)
+    session = aiohttp.ClientSession(raise_for_status=True)
+    async with session, open_client(faults, session=session) as ecr:
+        assert (await ecr.describe_repositories()).repositories  # throttled, retried
+        with pytest.raises(ServiceError) as info:
+            await ecr.describe_repositories()
+    assert info.value.code == "ServiceUnavailableException"
+    assert (info.value.status_code, info.value.attempts) == (503, 3)
+    assert len(faults.requests) == 5
+
+
+async def test_a_borrowed_session_gets_the_clients_timeouts(faults: FaultServer) -> None:
+    faults.script(Fault.STALL, Fault.STALL_BODY)
+    config = ClientConfig(read_timeout=0.2, max_attempts=1)
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300))
+    async with session, open_client(faults, session=session, config=config) as ecr:
+        for _ in range(2):
+            async with asyncio.timeout(5):  # the session's 300 s would hang here
+                with pytest.raises(TimeoutError, match="read timeout") as info:
+                    await ecr.describe_repositories()
+            assert info.value.attempts == 1
+        assert (await ecr.describe_repositories()).repositories
+
+
+async def test_a_borrowed_session_with_a_throttle_answer_is_a_typed_error(
+    faults: FaultServer,
+) -> None:
+    faults.script(Fault.THROTTLE)
+    session = aiohttp.ClientSession(raise_for_status=True)
+    config = ClientConfig(max_attempts=1)
+    async with session, open_client(faults, session=session, config=config) as ecr:
+        with pytest.raises(ServiceError) as info:
+            await ecr.describe_repositories()
+    assert (info.value.code, info.value.status_code) == ("ThrottlingException", 400)
