@@ -15,6 +15,7 @@ import asyncio
 import importlib
 import json
 import logging
+import os
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -35,9 +36,11 @@ from ._credentials import (
 )
 from ._endpoints import EndpointResolver, check_endpoint_url, check_region
 from ._exceptions import (
+    ClientClosedError,
     ConnectionError,
     EcrkitError,
     EndpointResolutionError,
+    EventLoopError,
     ResponseParseError,
     ServiceError,
     TimeoutError,
@@ -76,6 +79,20 @@ _SKEW_THRESHOLD = timedelta(minutes=4)
 #: wrong time zone); a Date days or years away is a broken or hostile server, and
 #: adopting it would sign every later request for the wrong year.
 MAX_CLOCK_SKEW = timedelta(hours=24)
+
+
+#: Bumped in a child process after ``fork``: a runtime made under another value
+#: belongs to the parent (its pooled sockets are the parent's).
+_fork_generation = 0
+
+
+def _after_fork_in_child() -> None:
+    global _fork_generation
+    _fork_generation += 1
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _utcnow() -> datetime:
@@ -165,6 +182,9 @@ class _Runtime(NamedTuple):
     credentials: RefreshingCredentials
     transport: Transport
     retry: StandardRetryStrategy
+    #: The event loop and fork generation of the first call: the pool is bound to them.
+    loop: asyncio.AbstractEventLoop
+    fork_generation: int
 
 
 class BaseClient:
@@ -226,17 +246,37 @@ class BaseClient:
     # -- lifecycle -----------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        if self._closed:
+            raise self._closed_error()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     async def close(self) -> None:
-        """Close the connection pool the client created (idempotent)."""
+        """Close the connection pool the client created (idempotent).
+
+        Calls in flight raise :class:`~ecrkit.errors.ClientClosedError`. In a child
+        process after ``fork`` the pool is the parent's: it is dropped, not closed,
+        so that nothing is written on the parent's connections.
+        """
         self._closed = True
         transport, self._owned_transport = self._owned_transport, None
-        if transport is not None:
-            await transport.close()
+        rt = self._runtime
+        if transport is None or (rt is not None and rt.fork_generation != _fork_generation):
+            return
+        await transport.close()
+
+    def _closed_error(self) -> ClientClosedError:
+        return ClientClosedError(f"{type(self).__name__} is closed")
+
+    def _foreign_error(self, rt: _Runtime) -> EventLoopError:
+        where = "process (after fork)" if rt.fork_generation != _fork_generation else "event loop"
+        return EventLoopError(
+            f"{type(self).__name__} was used from another {where} than the one that made its "
+            "first call: a client's connection pool belongs to that event loop and process. "
+            "Create one client per event loop (and a new one after fork); nothing was sent"
+        )
 
     def __del__(self, _warn: Callable[..., None] = warnings.warn) -> None:
         if getattr(self, "_owned_transport", None) is not None:
@@ -283,12 +323,21 @@ class BaseClient:
 
     async def _start(self) -> _Runtime:
         if self._closed:
-            raise RuntimeError(f"{type(self).__name__} is closed")
+            raise self._closed_error()
         if self._start_lock is None:
             self._start_lock = asyncio.Lock()
         async with self._start_lock:
             if self._runtime is None:
-                self._runtime = await self._resolve()
+                runtime = await self._resolve()
+                # close() may have run while the region or the rules were resolved (in
+                # a thread): then nothing is kept, and the transport is never opened.
+                if self._closed:
+                    raise self._closed_error()
+                if runtime.transport is not self._transport_arg:
+                    self._owned_transport = runtime.transport
+                self._runtime = runtime
+        if self._closed:
+            raise self._closed_error()
         return self._runtime
 
     async def _resolve(self) -> _Runtime:
@@ -322,7 +371,6 @@ class BaseClient:
                 pool_size=cfg.max_pool_connections,
                 max_response_bytes=cfg.max_response_bytes,
             )
-            self._owned_transport = transport
         assert cfg.retry_mode is not None and cfg.max_attempts is not None
         return _Runtime(
             region=region,
@@ -335,6 +383,8 @@ class BaseClient:
             retry=make_retry_strategy(
                 cfg.retry_mode, cfg.max_attempts, clock=self._clock, sleep=self._sleep
             ),
+            loop=asyncio.get_running_loop(),
+            fork_generation=_fork_generation,
         )
 
     # -- the pipeline --------------------------------------------------------
@@ -356,6 +406,9 @@ class BaseClient:
         rt = self._runtime
         if rt is None or self._closed:
             rt = await self._start()  # raises once the client is closed
+        # Fork first: in a forked child asyncio has no running loop at all.
+        if rt.fork_generation != _fork_generation or rt.loop is not asyncio.get_running_loop():
+            raise self._foreign_error(rt)
         body = serialize(request)
         retry = rt.retry
         state = retry.begin()
@@ -389,7 +442,14 @@ class BaseClient:
             except TimeoutError as exc:
                 result, failure = _TIMEOUT_ATTEMPT, exc
             except ConnectionError as exc:
+                if self._closed:  # close() dropped the connection under this call
+                    closed = self._closed_error()
+                    closed.attempts = attempt
+                    raise closed from exc
                 result, failure = _CONNECTION_ATTEMPT, exc
+            except ClientClosedError as exc:
+                exc.attempts = attempt
+                raise
             except ResponseParseError as exc:  # the body exceeded max_response_bytes
                 self._log_attempt(
                     op, attempt, exc.status_code, exc.request_id, started, note=type(exc).__name__
@@ -447,6 +507,10 @@ class BaseClient:
                 failure.attempts = attempt
                 raise failure
             await self._sleep(decision.delay)
+            if self._closed:
+                closed = self._closed_error()
+                closed.attempts = attempt
+                raise closed from failure
 
     def _correct_skew(self, headers: Mapping[str, str]) -> str | None:
         """Adopt the server's clock offset if its Date header says we are off.

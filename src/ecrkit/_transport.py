@@ -26,7 +26,7 @@ import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from ecrkit._exceptions import ConnectionError, ResponseParseError, TimeoutError
+from ecrkit._exceptions import ClientClosedError, ConnectionError, ResponseParseError, TimeoutError
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -125,7 +125,7 @@ class AiohttpTransport:
 
     def _open(self) -> aiohttp.ClientSession:
         if self._closed:
-            raise RuntimeError("AiohttpTransport is closed")
+            raise ClientClosedError("AiohttpTransport is closed")
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._pool_size),
             timeout=self._timeout,

@@ -10,28 +10,37 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import os
+import signal
+import threading
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
 
+import ecrkit._credentials
 from ecrkit import ClientConfig, ECRClient
 from ecrkit._client_base import MAX_CLOCK_SKEW
 from ecrkit.errors import (
+    ClientClosedError,
     EcrkitError,
     EndpointResolutionError,
+    EventLoopError,
     ServiceError,
     TimeoutError,
 )
-from tests.faults import Fault, FaultServer
+from tests.faults import Fault, FaultServer, fault_server, open_fds
 from tests.functional._support import Clock, Sleeps, http_date
 
-from ._support import CONFIG, CREDENTIALS, REGION, open_client
+from ._support import CONFIG, CREDENTIALS, REGION, open_client, settle_fds
 
 #: Each would put something other than a host label into ``api.ecr.{Region}...``.
 BAD_REGIONS = [
@@ -288,3 +297,145 @@ async def test_a_borrowed_session_with_a_throttle_answer_is_a_typed_error(
         with pytest.raises(ServiceError) as info:
             await ecr.describe_repositories()
     assert (info.value.code, info.value.status_code) == ("ThrottlingException", 400)
+
+
+# -- lifecycle: close() during start-up and in flight, a second loop, fork -------------
+
+
+async def test_close_during_the_first_calls_start_up_keeps_nothing(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The region comes from the profile, in a worker thread; close() runs meanwhile."""
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    in_thread, release = threading.Event(), threading.Event()
+    real = ecrkit._credentials._region_from_config
+
+    def held(profile: str | None) -> str | None:
+        in_thread.set()
+        release.wait(5)
+        return real(profile)
+
+    monkeypatch.setattr(ecrkit._credentials, "_region_from_config", held)
+    client = ECRClient(endpoint_url=faults.url, credentials=CREDENTIALS)
+    call = asyncio.ensure_future(client.describe_repositories())
+    await asyncio.to_thread(in_thread.wait, 5)
+    await client.close()
+    release.set()
+    with pytest.raises(ClientClosedError, match="ECRClient is closed"):
+        await call
+    assert client._runtime is None and client._owned_transport is None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client, call
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert faults.requests == []
+
+
+@pytest.mark.parametrize("fault", [Fault.STALL, Fault.STALL_BODY])
+async def test_close_with_a_call_in_flight_raises_at_once_not_retried(
+    faults: FaultServer, fault: Fault
+) -> None:
+    faults.script(fault)
+    baseline = open_fds()
+    ecr = open_client(faults)
+    call = asyncio.ensure_future(ecr.describe_repositories())
+    await faults.stalled.wait()
+    await ecr.close()
+    with pytest.raises(ClientClosedError, match="ECRClient is closed") as info:
+        await call
+    assert info.value.attempts == 1
+    assert len(faults.requests) == 1
+    faults.release.set()
+    await settle_fds(lambda: baseline, "after close with a call in flight")
+
+
+async def test_async_with_on_a_closed_client_fails_at_once(faults: FaultServer) -> None:
+    ecr = open_client(faults)
+    async with ecr:
+        await ecr.describe_repositories()
+    with pytest.raises(ClientClosedError, match="ECRClient is closed"):
+        async with ecr:
+            pass  # pragma: no cover - not reached
+    assert len(faults.requests) == 1
+
+
+@contextmanager
+def fault_server_in_a_thread() -> Iterator[FaultServer]:
+    """A :class:`FaultServer` on its own event loop in a thread (a client can then
+    be driven from several loops of the main thread)."""
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    box: dict[str, Any] = {}
+
+    async def serve() -> None:
+        box["stop"] = asyncio.Event()
+        async with fault_server() as server:
+            box["server"] = server
+            ready.set()
+            await box["stop"].wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),))
+    thread.start()
+    try:
+        assert ready.wait(5)
+        yield box["server"]
+    finally:
+        loop.call_soon_threadsafe(box["stop"].set)
+        thread.join(5)
+        loop.close()
+
+
+def test_a_second_event_loop_is_a_clear_error_and_sends_nothing() -> None:
+    with fault_server_in_a_thread() as server, asyncio.Runner() as first:
+        baseline = open_fds()
+        ecr = open_client(server)
+        first.run(ecr.describe_repositories())
+        with asyncio.Runner() as second:
+            for _ in range(2):
+                with pytest.raises(EventLoopError, match="another event loop") as info:
+                    second.run(ecr.describe_repositories())
+                assert isinstance(info.value, RuntimeError)
+        assert len(server.requests) == 1
+        first.run(ecr.describe_repositories())  # the first loop still has its client
+        assert len(server.requests) == 2
+        first.run(ecr.close())
+        assert open_fds() <= baseline + 2  # the server's end may close a moment later
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("child_loop", ["inherited", "new"])
+async def test_after_fork_the_child_does_not_write_on_the_parents_connection(
+    faults: FaultServer, child_loop: str
+) -> None:
+    """The child goes on in the parent's coroutine, or runs a new loop (asyncio.run)."""
+    async with open_client(faults) as ecr:
+        await ecr.describe_repositories()  # one idle pooled connection now
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through the pipe only
+            signal.alarm(10)
+            try:
+                if child_loop == "new":
+                    asyncio.run(ecr.describe_repositories())
+                else:
+                    await ecr.describe_repositories()
+                outcome = "sent"
+            except EventLoopError as exc:
+                outcome = "EventLoopError: " + str(exc)
+            except BaseException as exc:
+                outcome = type(exc).__name__
+            os.write(write_end, outcome.encode())
+            await ecr.close()  # drops the parent's pool; writes nothing
+            os._exit(0)
+        os.close(write_end)
+        _, status = await asyncio.to_thread(os.waitpid, pid, 0)
+        with os.fdopen(read_end, "rb") as pipe:
+            outcome = pipe.read().decode()
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, outcome
+        assert outcome.startswith("EventLoopError: ") and "after fork" in outcome
+        assert len(faults.requests) == 1
+        await ecr.describe_repositories()  # the parent's connection is intact
+    assert len(faults.requests) == 2
