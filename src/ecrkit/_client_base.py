@@ -417,28 +417,15 @@ class BaseClient:
         while True:
             attempt += 1
             await retry.before_attempt(state)
-            creds = await rt.credentials.get()
-            headers = dict(op.headers)
-            headers.update(
-                sign_request(
-                    method="POST",
-                    url=rt.url,
-                    headers=headers,
-                    body=body,
-                    access_key=creds.access_key_id,
-                    secret_key=creds.secret_access_key,
-                    session_token=creds.session_token,
-                    region=rt.signing_region,
-                    service=self._service.signing_name,
-                    now=self._signing_time(),
-                )
-            )
+            creds = await rt.credentials.get()  # its repr masks the secrets
             started = time.monotonic()
             failure: Exception
             status: int | None = None
             request_id: str | None = None
             try:
-                response = await rt.transport.send(HttpRequest("POST", rt.url, headers, body))
+                # The signed request is never a local here: this frame is in the
+                # traceback of every error a call raises (see _signed).
+                response = await rt.transport.send(self._signed(op, rt, body, creds))
             except TimeoutError as exc:
                 result, failure = _TIMEOUT_ATTEMPT, exc
             except ConnectionError as exc:
@@ -511,6 +498,28 @@ class BaseClient:
                 closed = self._closed_error()
                 closed.attempts = attempt
                 raise closed from failure
+
+    def _signed(
+        self, op: Operation[Any, Any], rt: _Runtime, body: bytes, creds: Credentials
+    ) -> HttpRequest:
+        """The signed request; its headers carry the signature and the session token,
+        so only frames that hold it while sending see them (docs/reliability.md)."""
+        headers = dict(op.headers)
+        headers.update(
+            sign_request(
+                method="POST",
+                url=rt.url,
+                headers=headers,
+                body=body,
+                access_key=creds.access_key_id,
+                secret_key=creds.secret_access_key,
+                session_token=creds.session_token,
+                region=rt.signing_region,
+                service=self._service.signing_name,
+                now=self._signing_time(),
+            )
+        )
+        return HttpRequest("POST", rt.url, headers, body)
 
     def _correct_skew(self, headers: Mapping[str, str]) -> str | None:
         """Adopt the server's clock offset if its Date header says we are off.

@@ -149,14 +149,24 @@ class BotocoreChainProvider:
         return f"BotocoreChainProvider(profile={self.profile!r})"
 
     async def load(self) -> Credentials | None:
-        """Resolve credentials via botocore, off the event loop."""
+        """Resolve credentials via botocore, off the event loop.
+
+        A failure's message is cut to :data:`ERROR_EXCERPT` characters: botocore copies
+        a ``credential_process``'s whole stderr into it, which may hold anything.
+        The botocore error is chained only when its message fits the excerpt.
+        """
         try:
             return await asyncio.to_thread(self._load_sync)
         except CredentialsError:
             raise
         except Exception as exc:
             where = f" (profile {self.profile!r})" if self.profile else ""
-            raise CredentialsError(f"botocore credential chain failed{where}: {exc}") from exc
+            text, cut = _excerpt(str(exc))
+            error = CredentialsError(f"botocore credential chain failed{where}: {text}")
+            if not cut:
+                raise error from exc
+        error.__suppress_context__ = True
+        raise error  # outside the except block: no __context__ holds the full text
 
     def _load_sync(self) -> Credentials | None:
         if self._botocore_creds is None:
@@ -168,6 +178,18 @@ class BotocoreChainProvider:
         # RefreshableCredentials carry their expiry; plain Credentials have none.
         expiry: datetime | None = getattr(creds, "_expiry_time", None)
         return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None, expiry)
+
+
+#: How much of a credential provider's error message a ``CredentialsError`` shows.
+ERROR_EXCERPT = 300
+
+
+def _excerpt(text: str) -> tuple[str, bool]:
+    """``text`` on one line and at most :data:`ERROR_EXCERPT` characters; whether it was cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= ERROR_EXCERPT:
+        return flat, False
+    return f"{flat[:ERROR_EXCERPT]}... ({len(text) - ERROR_EXCERPT:,} more characters)", True
 
 
 class CredentialResolver:

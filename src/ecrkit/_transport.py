@@ -135,19 +135,25 @@ class AiohttpTransport:
         return self._session
 
     async def send(self, request: HttpRequest) -> HttpResponse:
-        """Send ``request``; see the module docstring for the error mapping."""
+        """Send ``request``; see the module docstring for the error mapping.
+
+        An error raised here never carries the signed headers in a frame local: this
+        frame drops ``request`` on the way out, and the chained aiohttp error keeps
+        its type and message but not its traceback (aiohttp's frames hold them).
+        """
         session = self._session or self._open()
+        method = request.method
         url = URL(request.url, encoded=True)
         try:
             async with session.request(
-                request.method,
+                method,
                 url,
                 headers=request.headers,
                 data=request.body or None,
                 **self._request_options,
             ) as resp:
                 try:
-                    body = await self._read_body(resp, request.method, url)
+                    body = await self._read_body(resp, method, url)
                 except BaseException:
                     resp.close()  # drop the connection: the body was not fully read
                     raise
@@ -156,10 +162,14 @@ class AiohttpTransport:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 raise  # a cancellation is in progress: not ours to convert
-            raise TimeoutError(f"{_where(request.method, url)}: {_timeout_kind(exc)}") from exc
+            kind = _timeout_kind(exc)
+            raise TimeoutError(f"{_where(method, url)}: {kind}") from _without_tracebacks(exc)
         except (aiohttp.ClientError, OSError) as exc:
             _redact_request_info(exc)
-            raise ConnectionError(f"{_where(request.method, url)}: {_describe(exc)}") from exc
+            detail = _describe(exc)
+            raise ConnectionError(f"{_where(method, url)}: {detail}") from _without_tracebacks(exc)
+        finally:
+            del request
 
     async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
         limit = self._max_bytes
@@ -265,6 +275,18 @@ def _redact_request_info(exc: BaseException) -> None:
         exc.request_info = redacted
         # aiohttp also passes it to BaseException.__init__: args[0] is the same object.
         exc.args = tuple(redacted if arg is info else arg for arg in exc.args)
+
+
+def _without_tracebacks(exc: BaseException) -> BaseException:
+    """``exc`` and its chain with their tracebacks dropped: aiohttp's frames (and
+    asyncio's, for an error raised in a protocol callback) hold the signed request."""
+    seen: set[int] = set()
+    item: BaseException | None = exc
+    while item is not None and id(item) not in seen:
+        seen.add(id(item))
+        item.__traceback__ = None
+        item = item.__cause__ or item.__context__
+    return exc
 
 
 def _timeout_kind(exc: BaseException) -> str:
