@@ -377,7 +377,11 @@ class BaseClient:
             url=url,
             signing_region=signing_region,
             credentials=RefreshingCredentials(
-                CredentialResolver(self._credentials_arg, self._profile), now=self._now
+                CredentialResolver(
+                    self._credentials_arg, self._profile, process_timeout=cfg.credentials_timeout
+                ),
+                now=self._now,
+                load_timeout=cfg.credentials_timeout,
             ),
             transport=transport,
             retry=make_retry_strategy(

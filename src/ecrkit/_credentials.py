@@ -14,8 +14,10 @@ still-valid credentials) and *mandatory* (10 min; a failed refresh raises
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -138,11 +140,14 @@ class BotocoreChainProvider:
     """The full botocore credential chain, run in a worker thread.
 
     The botocore credentials object is kept between loads, so later loads let botocore
-    refresh it (STS, SSO, IMDS, ...) instead of re-running the whole chain.
+    refresh it (STS, SSO, IMDS, ...) instead of re-running the whole chain. With a
+    ``process_timeout``, the profile's ``credential_process`` is killed once it has
+    run that long, so that a hung one cannot hold a worker thread (and shutdown).
     """
 
-    def __init__(self, profile: str | None = None) -> None:
+    def __init__(self, profile: str | None = None, process_timeout: float | None = None) -> None:
         self.profile = profile
+        self.process_timeout = process_timeout
         self._botocore_creds: Any = None
 
     def __repr__(self) -> str:
@@ -170,7 +175,10 @@ class BotocoreChainProvider:
 
     def _load_sync(self) -> Credentials | None:
         if self._botocore_creds is None:
-            self._botocore_creds = _botocore_session(self.profile).get_credentials()
+            session = _botocore_session(self.profile)
+            if self.process_timeout is not None:
+                _bound_credential_process(session, self.process_timeout)
+            self._botocore_creds = session.get_credentials()
             if self._botocore_creds is None:
                 return None
         creds = self._botocore_creds
@@ -178,6 +186,41 @@ class BotocoreChainProvider:
         # RefreshableCredentials carry their expiry; plain Credentials have none.
         expiry: datetime | None = getattr(creds, "_expiry_time", None)
         return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None, expiry)
+
+
+class _BoundedPopen(subprocess.Popen[bytes]):
+    """A ``Popen`` whose ``communicate()`` kills the process after ``limit`` seconds."""
+
+    def __init__(self, *args: Any, limit: float, **kwargs: Any) -> None:
+        self._limit = limit
+        super().__init__(*args, **kwargs)
+
+    def communicate(
+        self, input: bytes | None = None, timeout: float | None = None
+    ) -> tuple[Any, Any]:
+        try:
+            return super().communicate(input, self._limit if timeout is None else timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            super().communicate()  # reap it and close the pipes
+            raise
+
+
+def _bound_credential_process(session: Any, limit: float) -> None:
+    """Make the session's ``credential_process`` provider use :class:`_BoundedPopen`.
+
+    botocore runs the process with ``Popen(...).communicate()`` and no timeout; its
+    ``ProcessProvider`` takes the ``popen`` to use. Refreshes reuse the provider. A
+    process reached through a role's ``source_profile`` is not covered (the load
+    still gives up after ``limit``; that worker thread ends with the process).
+    """
+    try:
+        provider = session.get_component("credential_provider").get_provider("custom-process")
+    except Exception:  # a botocore without that provider: nothing to bound
+        _log.debug("No credential_process provider to bound", exc_info=True)
+        return
+    if hasattr(provider, "_popen"):
+        provider._popen = functools.partial(_BoundedPopen, limit=limit)
 
 
 #: How much of a credential provider's error message a ``CredentialsError`` shows.
@@ -199,14 +242,20 @@ class CredentialResolver:
     ``load()`` never returns ``None``: it raises :class:`CredentialsError` instead.
     """
 
-    def __init__(self, credentials: Credentials | None = None, profile: str | None = None) -> None:
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        profile: str | None = None,
+        *,
+        process_timeout: float | None = None,
+    ) -> None:
         self.profile = profile
         providers: list[CredentialProvider] = []
         if credentials is not None:
             providers.append(StaticProvider(credentials))
         if profile is None:
             providers.append(EnvProvider())
-        providers.append(BotocoreChainProvider(profile))
+        providers.append(BotocoreChainProvider(profile, process_timeout))
         self.providers: tuple[CredentialProvider, ...] = tuple(providers)
 
     def __repr__(self) -> str:
@@ -233,7 +282,9 @@ class RefreshingCredentials:
     ``get()`` is cheap while credentials are fresh (one clock read, one comparison).
     Otherwise all concurrent callers await a single shared provider load.
     Credentials that are already expired are never returned. ``now`` must return
-    timezone-aware datetimes (tests inject a fake clock).
+    timezone-aware datetimes (tests inject a fake clock). A load that takes longer
+    than ``load_timeout`` seconds fails with :class:`CredentialsError` (every caller
+    waiting on it gets that error; the next ``get()`` starts a fresh load).
     """
 
     def __init__(
@@ -244,8 +295,10 @@ class RefreshingCredentials:
         advisory_refresh: timedelta = ADVISORY_REFRESH,
         mandatory_refresh: timedelta = MANDATORY_REFRESH,
         retry_interval: timedelta = RETRY_INTERVAL,
+        load_timeout: float | None = None,
     ) -> None:
         self._provider = provider
+        self._load_timeout = load_timeout
         self._now = now
         self._advisory = advisory_refresh
         self._mandatory = mandatory_refresh
@@ -273,7 +326,7 @@ class RefreshingCredentials:
     async def _refresh(self) -> Credentials:
         try:
             try:
-                new = await self._provider.load()
+                new = await self._load()
                 if new is None:
                     raise CredentialsError("No AWS credentials found")
                 if new.expiration is not None and new.expiration <= self._now():
@@ -288,6 +341,19 @@ class RefreshingCredentials:
             return new
         finally:
             self._flight = None  # before the task completes: the next get() starts anew
+
+    async def _load(self) -> Credentials | None:
+        bound = asyncio.timeout(self._load_timeout)
+        try:
+            async with bound:
+                return await self._provider.load()
+        except TimeoutError:
+            if not bound.expired():
+                raise  # the provider's own timeout, not ours
+            raise CredentialsError(
+                f"Loading AWS credentials took longer than {self._load_timeout} s "
+                "(ClientConfig.credentials_timeout); the next call tries again"
+            ) from None
 
     def _on_failure(self, exc: Exception) -> Credentials:
         old, now = self._creds, self._now()
