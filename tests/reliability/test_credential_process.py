@@ -25,6 +25,7 @@ from ecrkit.errors import CredentialsError
 from tests.faults import FaultServer
 
 from ._support import REGION
+from .test_hostile_input import fds_back_to_baseline  # noqa: F401 - autouse: fds end at baseline
 
 TIMEOUT = 0.5
 HANG = """\

@@ -22,6 +22,7 @@ from ecrkit.errors import CredentialsError, EcrkitError
 from tests.faults import FAULTS, RETRYABLE, Fault, FaultServer
 
 from ._support import SECRET_KEY, SESSION_TOKEN, STALL_CONFIG, config_for, open_client
+from .test_hostile_input import fds_back_to_baseline  # noqa: F401 - autouse: fds end at baseline
 from .test_secrets import assert_no_secret
 
 _SIGNATURE = re.compile(r"Signature=([0-9a-f]{64})$")
