@@ -430,14 +430,14 @@ class BaseClient:
                 # The signed request is never a local here: this frame is in the
                 # traceback of every error a call raises (see _signed).
                 response = await rt.transport.send(self._signed(op, rt, body, creds))
-            except TimeoutError as exc:
-                result, failure = _TIMEOUT_ATTEMPT, exc
-            except ConnectionError as exc:
+            except (TimeoutError, ConnectionError) as exc:
                 if self._closed:  # close() dropped the connection under this call
                     closed = self._closed_error()
                     closed.attempts = attempt
                     raise closed from exc
-                result, failure = _CONNECTION_ATTEMPT, exc
+                is_timeout = isinstance(exc, TimeoutError)
+                result = _TIMEOUT_ATTEMPT if is_timeout else _CONNECTION_ATTEMPT
+                failure = exc
             except ClientClosedError as exc:
                 exc.attempts = attempt
                 raise

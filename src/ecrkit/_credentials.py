@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
 from ecrkit._endpoints import check_region
-from ecrkit._exceptions import CredentialsError
+from ecrkit._exceptions import CredentialsError, without_tracebacks
 
 __all__ = [
     "BotocoreChainProvider",
@@ -158,7 +158,8 @@ class BotocoreChainProvider:
 
         A failure's message is cut to :data:`ERROR_EXCERPT` characters: botocore copies
         a ``credential_process``'s whole stderr into it, which may hold anything.
-        The botocore error is chained only when its message fits the excerpt.
+        The botocore error is chained only when its message fits the excerpt, and
+        without its traceback (botocore's frames hold what the provider answered).
         """
         try:
             return await asyncio.to_thread(self._load_sync)
@@ -168,8 +169,8 @@ class BotocoreChainProvider:
             where = f" (profile {self.profile!r})" if self.profile else ""
             text, cut = _excerpt(str(exc))
             error = CredentialsError(f"botocore credential chain failed{where}: {text}")
-            if not cut:
-                raise error from exc
+            if not cut:  # botocore's frames may hold the provider's answer: not chained
+                raise error from without_tracebacks(exc)
         error.__suppress_context__ = True
         raise error  # outside the except block: no __context__ holds the full text
 

@@ -48,6 +48,22 @@ __all__ = [
 ]
 
 
+def without_tracebacks(exc: BaseException) -> BaseException:
+    """``exc`` with the tracebacks of it and its whole chain dropped; returns ``exc``.
+
+    For a third-party error chained as a ``__cause__``: its type and message stay,
+    but not the frames of the library that raised it, whose locals may hold signed
+    headers or credentials (tools that capture locals would show them).
+    """
+    seen: set[int] = set()
+    item: BaseException | None = exc
+    while item is not None and id(item) not in seen:
+        seen.add(id(item))
+        item.__traceback__ = None
+        item = item.__cause__ or item.__context__
+    return exc
+
+
 class EcrkitError(Exception):
     """Root of every error ecrkit raises on purpose."""
 

@@ -26,7 +26,13 @@ import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from ecrkit._exceptions import ClientClosedError, ConnectionError, ResponseParseError, TimeoutError
+from ecrkit._exceptions import (
+    ClientClosedError,
+    ConnectionError,
+    ResponseParseError,
+    TimeoutError,
+    without_tracebacks,
+)
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -139,7 +145,8 @@ class AiohttpTransport:
 
         An error raised here never carries the signed headers in a frame local: this
         frame drops ``request`` on the way out, and the chained aiohttp error keeps
-        its type and message but not its traceback (aiohttp's frames hold them).
+        its type and message but not its traceback (aiohttp's frames, and asyncio's
+        for an error raised in a protocol callback, hold the signed request).
         """
         session = self._session or self._open()
         method = request.method
@@ -163,11 +170,11 @@ class AiohttpTransport:
             if task is not None and task.cancelling():
                 raise  # a cancellation is in progress: not ours to convert
             kind = _timeout_kind(exc)
-            raise TimeoutError(f"{_where(method, url)}: {kind}") from _without_tracebacks(exc)
+            raise TimeoutError(f"{_where(method, url)}: {kind}") from without_tracebacks(exc)
         except (aiohttp.ClientError, OSError) as exc:
             _redact_request_info(exc)
             detail = _describe(exc)
-            raise ConnectionError(f"{_where(method, url)}: {detail}") from _without_tracebacks(exc)
+            raise ConnectionError(f"{_where(method, url)}: {detail}") from without_tracebacks(exc)
         finally:
             del request
 
@@ -275,18 +282,6 @@ def _redact_request_info(exc: BaseException) -> None:
         exc.request_info = redacted
         # aiohttp also passes it to BaseException.__init__: args[0] is the same object.
         exc.args = tuple(redacted if arg is info else arg for arg in exc.args)
-
-
-def _without_tracebacks(exc: BaseException) -> BaseException:
-    """``exc`` and its chain with their tracebacks dropped: aiohttp's frames (and
-    asyncio's, for an error raised in a protocol callback) hold the signed request."""
-    seen: set[int] = set()
-    item: BaseException | None = exc
-    while item is not None and id(item) not in seen:
-        seen.add(id(item))
-        item.__traceback__ = None
-        item = item.__cause__ or item.__context__
-    return exc
 
 
 def _timeout_kind(exc: BaseException) -> str:

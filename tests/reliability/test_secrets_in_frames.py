@@ -116,3 +116,21 @@ async def test_a_credential_process_stderr_is_cut_to_an_excerpt(
     assert "custom-process" in str(info.value)
     assert len(str(info.value)) < 600
     assert not [text for text in shown if "TAIL-OF-A-LONG-STDERR" in text]
+
+
+async def test_no_secret_in_the_frames_of_a_credential_process_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """botocore's frames hold the process's whole answer when it rejects it."""
+    answer = {"Version": 2, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "process/Secret+Key"}
+    script = tmp_path / "process.py"
+    script.write_text(f"import json\nprint(json.dumps({answer!r}))\n")
+    config = tmp_path / "config"
+    config.write_text(f"[profile proc]\ncredential_process = {sys.executable} {script}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    async with ECRClient(
+        region="us-east-1", profile="proc", endpoint_url="http://127.0.0.1:9"
+    ) as ecr:
+        with pytest.raises(CredentialsError, match="Unsupported version") as info:
+            await ecr.describe_repositories()
+    assert_no_secret(frame_texts(info.value), {"process secret": "process/Secret+Key"})
