@@ -233,7 +233,7 @@ def _excerpt(text: str) -> tuple[str, bool]:
     flat = " ".join(text.split())
     if len(flat) <= ERROR_EXCERPT:
         return flat, False
-    return f"{flat[:ERROR_EXCERPT]}... ({len(text) - ERROR_EXCERPT:,} more characters)", True
+    return f"{flat[:ERROR_EXCERPT]}... ({len(flat) - ERROR_EXCERPT:,} more characters)", True
 
 
 class CredentialResolver:
