@@ -225,8 +225,21 @@ class BaseClient:
             self._endpoint_arg = None if found is None else check_endpoint_url(*found)
         self._credentials_arg = credentials
         self._profile = profile
-        self._session = session
         self._transport_arg = transport
+        # Built now (it opens nothing until the first send) so that a bad pool size or
+        # borrowed session fails here; the client owns it from its first call on.
+        self._http: Transport = (
+            transport
+            if transport is not None
+            else AiohttpTransport(
+                session=session,
+                connect_timeout=self._config.connect_timeout,
+                read_timeout=self._config.read_timeout,
+                total_timeout=self._config.total_timeout,
+                pool_size=self._config.max_pool_connections,
+                max_response_bytes=self._config.max_response_bytes,
+            )
+        )
         self._sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
         self._clock: Callable[[], float] = time.monotonic
         if sleep is not None:
@@ -361,16 +374,6 @@ class BaseClient:
         for scheme in endpoint.properties.get("authSchemes", ()):
             signing_region = scheme.get("signingRegion", signing_region)
         url = check_endpoint_url(endpoint.url, "the endpoint rules").rstrip("/") + "/"
-        transport = self._transport_arg
-        if transport is None:
-            transport = AiohttpTransport(
-                session=self._session,
-                connect_timeout=cfg.connect_timeout,
-                read_timeout=cfg.read_timeout,
-                total_timeout=cfg.total_timeout,
-                pool_size=cfg.max_pool_connections,
-                max_response_bytes=cfg.max_response_bytes,
-            )
         assert cfg.retry_mode is not None and cfg.max_attempts is not None
         return _Runtime(
             region=region,
@@ -383,7 +386,7 @@ class BaseClient:
                 now=self._now,
                 load_timeout=cfg.credentials_timeout,
             ),
-            transport=transport,
+            transport=self._http,
             retry=make_retry_strategy(
                 cfg.retry_mode, cfg.max_attempts, clock=self._clock, sleep=self._sleep
             ),

@@ -104,6 +104,10 @@ class AiohttpTransport:
             raise ValueError(f"pool_size must be at least 1, got {pool_size}")
         if max_response_bytes is not None and max_response_bytes < 0:
             raise ValueError(f"max_response_bytes must be >= 0, got {max_response_bytes}")
+        if session is not None and session.auth is not None:
+            # aiohttp would refuse every request (ValueError): it cannot combine its
+            # auth= with the SigV4 Authorization header.
+            raise ValueError("session= must not have auth=: requests carry SigV4 Authorization")
         self._session = session
         self._owns_session = session is None
         self._closed = False
@@ -175,6 +179,12 @@ class AiohttpTransport:
             _redact_request_info(exc)
             detail = _describe(exc)
             raise ConnectionError(f"{_where(method, url)}: {detail}") from without_tracebacks(exc)
+        except RuntimeError:
+            if session.closed:  # a borrowed session its owner closed ("Session is closed")
+                raise ClientClosedError(
+                    "the aiohttp session passed as session= is closed"
+                ) from None
+            raise
         finally:
             del request
 

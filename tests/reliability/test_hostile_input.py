@@ -312,6 +312,30 @@ async def test_a_borrowed_session_with_a_throttle_answer_is_a_typed_error(
     assert (info.value.code, info.value.status_code) == ("ThrottlingException", 400)
 
 
+async def test_a_borrowed_session_closed_by_its_owner_is_a_typed_error(
+    faults: FaultServer,
+) -> None:
+    session = aiohttp.ClientSession()
+    async with open_client(faults, session=session) as ecr:
+        await ecr.describe_repositories()
+        await session.close()
+        with pytest.raises(ClientClosedError, match="session= is closed") as info:
+            await ecr.describe_repositories()
+    assert info.value.attempts == 1
+    assert len(faults.requests) == 1
+
+
+def test_a_borrowed_session_with_auth_is_refused_at_construction() -> None:
+    async def check() -> None:
+        with pytest.warns(DeprecationWarning):  # aiohttp 3.14 deprecates auth=
+            session = aiohttp.ClientSession(auth=aiohttp.BasicAuth("user", "password"))
+        async with session:
+            with pytest.raises(ValueError, match="auth="):
+                ECRClient(region=REGION, credentials=CREDENTIALS, session=session)
+
+    asyncio.run(check())
+
+
 # -- lifecycle: close() during start-up and in flight, a second loop, fork -------------
 
 
