@@ -15,6 +15,7 @@ import asyncio
 import importlib
 import json
 import logging
+import os
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -30,13 +31,16 @@ from ._credentials import (
     CredentialResolver,
     Credentials,
     RefreshingCredentials,
-    endpoint_url_from_env,
+    configured_endpoint_url,
     resolve_region,
 )
-from ._endpoints import EndpointResolver
+from ._endpoints import EndpointResolver, check_endpoint_url, check_region
 from ._exceptions import (
+    ClientClosedError,
     ConnectionError,
+    EcrkitError,
     EndpointResolutionError,
+    EventLoopError,
     ResponseParseError,
     ServiceError,
     TimeoutError,
@@ -70,6 +74,25 @@ _SKEW_CODES = frozenset(
     }
 )
 _SKEW_THRESHOLD = timedelta(minutes=4)
+#: The largest clock offset adopted from a server's Date header. Skew correction
+#: fixes a local clock that is minutes or hours off (a VM resumed without NTP, a
+#: wrong time zone); a Date days or years away is a broken or hostile server, and
+#: adopting it would sign every later request for the wrong year.
+MAX_CLOCK_SKEW = timedelta(hours=24)
+
+
+#: Bumped in a child process after ``fork``: a runtime made under another value
+#: belongs to the parent (its pooled sockets are the parent's).
+_fork_generation = 0
+
+
+def _after_fork_in_child() -> None:
+    global _fork_generation
+    _fork_generation += 1
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _utcnow() -> datetime:
@@ -159,6 +182,9 @@ class _Runtime(NamedTuple):
     credentials: RefreshingCredentials
     transport: Transport
     retry: StandardRetryStrategy
+    #: The event loop and fork generation of the first call: the pool is bound to them.
+    loop: asyncio.AbstractEventLoop
+    fork_generation: int
 
 
 class BaseClient:
@@ -189,12 +215,31 @@ class BaseClient:
         if session is not None and transport is not None:
             raise ValueError("pass either session= or transport=, not both")
         self._config = (config or ClientConfig()).resolved()
-        self._region_arg = region
-        self._endpoint_arg = endpoint_url or endpoint_url_from_env()
+        # Checked here so that a bad value fails at once, before anything is resolved
+        # or sent; a region from the environment or a profile is checked on first use.
+        self._region_arg = check_region(region, "region=") if region else region
+        if endpoint_url:
+            self._endpoint_arg: str | None = check_endpoint_url(endpoint_url, "endpoint_url=")
+        else:
+            found = configured_endpoint_url()
+            self._endpoint_arg = None if found is None else check_endpoint_url(*found)
         self._credentials_arg = credentials
         self._profile = profile
-        self._session = session
         self._transport_arg = transport
+        # Built now (it opens nothing until the first send) so that a bad pool size or
+        # borrowed session fails here; the client owns it from its first call on.
+        self._http: Transport = (
+            transport
+            if transport is not None
+            else AiohttpTransport(
+                session=session,
+                connect_timeout=self._config.connect_timeout,
+                read_timeout=self._config.read_timeout,
+                total_timeout=self._config.total_timeout,
+                pool_size=self._config.max_pool_connections,
+                max_response_bytes=self._config.max_response_bytes,
+            )
+        )
         self._sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
         self._clock: Callable[[], float] = time.monotonic
         if sleep is not None:
@@ -214,17 +259,37 @@ class BaseClient:
     # -- lifecycle -----------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        if self._closed:
+            raise self._closed_error()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     async def close(self) -> None:
-        """Close the connection pool the client created (idempotent)."""
+        """Close the connection pool the client created (idempotent).
+
+        Calls in flight raise :class:`~ecrkit.errors.ClientClosedError`. In a child
+        process after ``fork`` the pool is the parent's: it is dropped, not closed,
+        so that nothing is written on the parent's connections.
+        """
         self._closed = True
         transport, self._owned_transport = self._owned_transport, None
-        if transport is not None:
-            await transport.close()
+        rt = self._runtime
+        if transport is None or (rt is not None and rt.fork_generation != _fork_generation):
+            return
+        await transport.close()
+
+    def _closed_error(self) -> ClientClosedError:
+        return ClientClosedError(f"{type(self).__name__} is closed")
+
+    def _foreign_error(self, rt: _Runtime) -> EventLoopError:
+        where = "process (after fork)" if rt.fork_generation != _fork_generation else "event loop"
+        return EventLoopError(
+            f"{type(self).__name__} was used from another {where} than the one that made its "
+            "first call: a client's connection pool belongs to that event loop and process. "
+            "Create one client per event loop (and a new one after fork); nothing was sent"
+        )
 
     def __del__(self, _warn: Callable[..., None] = warnings.warn) -> None:
         if getattr(self, "_owned_transport", None) is not None:
@@ -271,12 +336,21 @@ class BaseClient:
 
     async def _start(self) -> _Runtime:
         if self._closed:
-            raise RuntimeError(f"{type(self).__name__} is closed")
+            raise self._closed_error()
         if self._start_lock is None:
             self._start_lock = asyncio.Lock()
         async with self._start_lock:
             if self._runtime is None:
-                self._runtime = await self._resolve()
+                runtime = await self._resolve()
+                # close() may have run while the region or the rules were resolved (in
+                # a thread): then nothing is kept, and the transport is never opened.
+                if self._closed:
+                    raise self._closed_error()
+                if runtime.transport is not self._transport_arg:
+                    self._owned_transport = runtime.transport
+                self._runtime = runtime
+        if self._closed:
+            raise self._closed_error()
         return self._runtime
 
     async def _resolve(self) -> _Runtime:
@@ -299,30 +373,25 @@ class BaseClient:
         signing_region = region
         for scheme in endpoint.properties.get("authSchemes", ()):
             signing_region = scheme.get("signingRegion", signing_region)
-        url = endpoint.url.rstrip("/") + "/"
-        transport = self._transport_arg
-        if transport is None:
-            transport = AiohttpTransport(
-                session=self._session,
-                connect_timeout=cfg.connect_timeout,
-                read_timeout=cfg.read_timeout,
-                total_timeout=cfg.total_timeout,
-                pool_size=cfg.max_pool_connections,
-                max_response_bytes=cfg.max_response_bytes,
-            )
-            self._owned_transport = transport
+        url = check_endpoint_url(endpoint.url, "the endpoint rules").rstrip("/") + "/"
         assert cfg.retry_mode is not None and cfg.max_attempts is not None
         return _Runtime(
             region=region,
             url=url,
             signing_region=signing_region,
             credentials=RefreshingCredentials(
-                CredentialResolver(self._credentials_arg, self._profile), now=self._now
+                CredentialResolver(
+                    self._credentials_arg, self._profile, process_timeout=cfg.credentials_timeout
+                ),
+                now=self._now,
+                load_timeout=cfg.credentials_timeout,
             ),
-            transport=transport,
+            transport=self._http,
             retry=make_retry_strategy(
                 cfg.retry_mode, cfg.max_attempts, clock=self._clock, sleep=self._sleep
             ),
+            loop=asyncio.get_running_loop(),
+            fork_generation=_fork_generation,
         )
 
     # -- the pipeline --------------------------------------------------------
@@ -344,6 +413,9 @@ class BaseClient:
         rt = self._runtime
         if rt is None or self._closed:
             rt = await self._start()  # raises once the client is closed
+        # Fork first: in a forked child asyncio has no running loop at all.
+        if rt.fork_generation != _fork_generation or rt.loop is not asyncio.get_running_loop():
+            raise self._foreign_error(rt)
         body = serialize(request)
         retry = rt.retry
         state = retry.begin()
@@ -352,32 +424,26 @@ class BaseClient:
         while True:
             attempt += 1
             await retry.before_attempt(state)
-            creds = await rt.credentials.get()
-            headers = dict(op.headers)
-            headers.update(
-                sign_request(
-                    method="POST",
-                    url=rt.url,
-                    headers=headers,
-                    body=body,
-                    access_key=creds.access_key_id,
-                    secret_key=creds.secret_access_key,
-                    session_token=creds.session_token,
-                    region=rt.signing_region,
-                    service=self._service.signing_name,
-                    now=self._now() + self._skew,
-                )
-            )
+            creds = await rt.credentials.get()  # its repr masks the secrets
             started = time.monotonic()
             failure: Exception
             status: int | None = None
             request_id: str | None = None
             try:
-                response = await rt.transport.send(HttpRequest("POST", rt.url, headers, body))
-            except TimeoutError as exc:
-                result, failure = _TIMEOUT_ATTEMPT, exc
-            except ConnectionError as exc:
-                result, failure = _CONNECTION_ATTEMPT, exc
+                # The signed request is never a local here: this frame is in the
+                # traceback of every error a call raises (see _signed).
+                response = await rt.transport.send(self._signed(op, rt, body, creds))
+            except (TimeoutError, ConnectionError) as exc:
+                if self._closed:  # close() dropped the connection under this call
+                    closed = self._closed_error()
+                    closed.attempts = attempt
+                    raise closed from exc
+                is_timeout = isinstance(exc, TimeoutError)
+                result = _TIMEOUT_ATTEMPT if is_timeout else _CONNECTION_ATTEMPT
+                failure = exc
+            except ClientClosedError as exc:
+                exc.attempts = attempt
+                raise
             except ResponseParseError as exc:  # the body exceeded max_response_bytes
                 self._log_attempt(
                     op, attempt, exc.status_code, exc.request_id, started, note=type(exc).__name__
@@ -407,17 +473,16 @@ class BaseClient:
                     )
                     return parsed
                 info = parse_error(status, response.headers, response.body)
-                if (
-                    not skew_corrected
-                    and info.code in _SKEW_CODES
-                    and self._correct_skew(response.headers)
-                ):
-                    skew_corrected = True
-                    self._log_attempt(
-                        op, attempt, status, request_id, started, note="clock skew corrected"
-                    )
-                    attempt -= 1  # the corrected retry is free: it does not count as an attempt
-                    continue
+                unusable_date = None
+                if not skew_corrected and info.code in _SKEW_CODES:
+                    unusable_date = self._correct_skew(response.headers)
+                    if unusable_date is None:
+                        skew_corrected = True
+                        self._log_attempt(
+                            op, attempt, status, request_id, started, note="clock skew corrected"
+                        )
+                        attempt -= 1  # the corrected retry is free: not counted as an attempt
+                        continue
                 cls = self._service.error_classes.get(info.code, ServiceError)
                 failure = cls(
                     info.message,
@@ -427,6 +492,8 @@ class BaseClient:
                     operation_name=op.name,
                     body=info.body,
                 )
+                if unusable_date:
+                    failure.add_note(unusable_date)
                 result = AttemptResult(status_code=status, error_code=info.code)
             self._log_attempt(op, attempt, status, request_id, started, note=type(failure).__name__)
             decision = retry.after_attempt(state, result)
@@ -434,27 +501,76 @@ class BaseClient:
                 failure.attempts = attempt
                 raise failure
             await self._sleep(decision.delay)
+            if self._closed:
+                closed = self._closed_error()
+                closed.attempts = attempt
+                raise closed from failure
 
-    def _correct_skew(self, headers: Mapping[str, str]) -> bool:
-        """Adopt the server's clock offset if its Date header says we are off."""
+    def _signed(
+        self, op: Operation[Any, Any], rt: _Runtime, body: bytes, creds: Credentials
+    ) -> HttpRequest:
+        """The signed request; its headers carry the signature and the session token,
+        so only frames that hold it while sending see them (docs/reliability.md)."""
+        headers = dict(op.headers)
+        headers.update(
+            sign_request(
+                method="POST",
+                url=rt.url,
+                headers=headers,
+                body=body,
+                access_key=creds.access_key_id,
+                secret_key=creds.secret_access_key,
+                session_token=creds.session_token,
+                region=rt.signing_region,
+                service=self._service.signing_name,
+                now=self._signing_time(),
+            )
+        )
+        return HttpRequest("POST", rt.url, headers, body)
+
+    def _correct_skew(self, headers: Mapping[str, str]) -> str | None:
+        """Adopt the server's clock offset if its Date header says we are off.
+
+        Returns ``None`` when the offset was adopted (retry), else why not: ``""``
+        when the Date is missing, unreadable or close to ours (the error stands as
+        it is), a sentence for a Date beyond :data:`MAX_CLOCK_SKEW` (added to the
+        error as a note; the offset in use does not change).
+        """
         date = headers.get("Date")
         if not date:
-            return False
+            return ""
         try:
             server = parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            return False
-        if server.tzinfo is None:
-            server = server.replace(tzinfo=UTC)
-        offset = server - self._now()
+            if server.tzinfo is None:
+                server = server.replace(tzinfo=UTC)
+            offset = server - self._now()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return ""
         if abs(offset - self._skew) < _SKEW_THRESHOLD:
-            return False
+            return ""
+        if abs(offset) > MAX_CLOCK_SKEW:
+            why = (
+                f"The service's Date header ({date[:64]!r}) is {_days(offset)} away from the "
+                f"local clock, beyond the {_days(MAX_CLOCK_SKEW)} ecrkit corrects: not adopted"
+            )
+            _log.warning("%s", why)
+            return why
         self._skew = offset
         _log.warning(
             "Clock skew of %.0f s detected from the service's Date header; corrected",
             offset.total_seconds(),
         )
-        return True
+        return None
+
+    def _signing_time(self) -> datetime:
+        """The local clock plus the adopted skew (at most :data:`MAX_CLOCK_SKEW`)."""
+        try:
+            return self._now() + self._skew
+        except OverflowError:  # only an injected clock within a day of year 1 or 9999
+            raise EcrkitError(
+                f"The clock ({self._now()!r}) plus the clock-skew correction "
+                f"({self._skew}) is not a representable time"
+            ) from None
 
     @staticmethod
     def _log_attempt(
@@ -518,9 +634,14 @@ class BaseClient:
             session_token=creds.session_token,
             region=rt.signing_region,
             service=self._service.signing_name,
-            now=self._now() + self._skew,
+            now=self._signing_time(),
             expires_in=expires_in,
         )
+
+
+def _days(offset: timedelta) -> str:
+    days = abs(offset.total_seconds()) / 86400
+    return f"{days:,.0f} days" if days >= 2 else f"{days * 24:,.1f} hours"
 
 
 def _query_value(value: Any) -> str:

@@ -32,6 +32,10 @@ class ClientConfig:
         use_fips_endpoint / use_dualstack_endpoint: endpoint variants.
         max_response_bytes: a successful response larger than this raises
             ``ResponseParseError``; an error response is cut to it (default 64 MiB).
+        credentials_timeout: seconds one credential load (or refresh) may take,
+            a ``credential_process`` included, before it fails with
+            ``CredentialsError`` and the next call starts a fresh one (default 60;
+            ``None``: no bound). A ``credential_process`` still running then is killed.
     """
 
     retry_mode: RetryMode | None = None
@@ -43,6 +47,7 @@ class ClientConfig:
     use_fips_endpoint: bool | None = None
     use_dualstack_endpoint: bool | None = None
     max_response_bytes: int | None = 64 * 1024 * 1024
+    credentials_timeout: float | None = 60.0
 
     def resolved(self) -> ClientConfig:
         """A copy with every ``None`` filled from the environment or the default."""
@@ -57,6 +62,10 @@ class ClientConfig:
             attempts = int(env) if env.isdigit() else 3
         if attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, got {attempts}")
+        if self.credentials_timeout is not None and not self.credentials_timeout > 0:
+            raise ValueError(
+                f"credentials_timeout must be > 0 seconds or None, got {self.credentials_timeout}"
+            )
         return replace(
             self,
             retry_mode=mode,  # type: ignore[arg-type]

@@ -14,14 +14,17 @@ still-valid credentials) and *mandatory* (10 min; a failed refresh raises
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from ecrkit._exceptions import CredentialsError
+from ecrkit._endpoints import check_region
+from ecrkit._exceptions import CredentialsError, without_tracebacks
 
 __all__ = [
     "BotocoreChainProvider",
@@ -31,6 +34,7 @@ __all__ = [
     "EnvProvider",
     "RefreshingCredentials",
     "StaticProvider",
+    "configured_endpoint_url",
     "endpoint_url_from_env",
     "resolve_region",
 ]
@@ -136,29 +140,46 @@ class BotocoreChainProvider:
     """The full botocore credential chain, run in a worker thread.
 
     The botocore credentials object is kept between loads, so later loads let botocore
-    refresh it (STS, SSO, IMDS, ...) instead of re-running the whole chain.
+    refresh it (STS, SSO, IMDS, ...) instead of re-running the whole chain. With a
+    ``process_timeout``, the profile's ``credential_process`` is killed once it has
+    run that long, so that a hung one cannot hold a worker thread (and shutdown).
     """
 
-    def __init__(self, profile: str | None = None) -> None:
+    def __init__(self, profile: str | None = None, process_timeout: float | None = None) -> None:
         self.profile = profile
+        self.process_timeout = process_timeout
         self._botocore_creds: Any = None
 
     def __repr__(self) -> str:
         return f"BotocoreChainProvider(profile={self.profile!r})"
 
     async def load(self) -> Credentials | None:
-        """Resolve credentials via botocore, off the event loop."""
+        """Resolve credentials via botocore, off the event loop.
+
+        A failure's message is cut to :data:`ERROR_EXCERPT` characters: botocore copies
+        a ``credential_process``'s whole stderr into it, which may hold anything.
+        The botocore error is chained only when its message fits the excerpt, and
+        without its traceback (botocore's frames hold what the provider answered).
+        """
         try:
             return await asyncio.to_thread(self._load_sync)
         except CredentialsError:
             raise
         except Exception as exc:
             where = f" (profile {self.profile!r})" if self.profile else ""
-            raise CredentialsError(f"botocore credential chain failed{where}: {exc}") from exc
+            text, cut = _excerpt(str(exc))
+            error = CredentialsError(f"botocore credential chain failed{where}: {text}")
+            if not cut:  # botocore's frames may hold the provider's answer: not chained
+                raise error from without_tracebacks(exc)
+        error.__suppress_context__ = True
+        raise error  # outside the except block: no __context__ holds the full text
 
     def _load_sync(self) -> Credentials | None:
         if self._botocore_creds is None:
-            self._botocore_creds = _botocore_session(self.profile).get_credentials()
+            session = _botocore_session(self.profile)
+            if self.process_timeout is not None:
+                _bound_credential_process(session, self.process_timeout)
+            self._botocore_creds = session.get_credentials()
             if self._botocore_creds is None:
                 return None
         creds = self._botocore_creds
@@ -168,6 +189,53 @@ class BotocoreChainProvider:
         return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None, expiry)
 
 
+class _BoundedPopen(subprocess.Popen[bytes]):
+    """A ``Popen`` whose ``communicate()`` kills the process after ``limit`` seconds."""
+
+    def __init__(self, *args: Any, limit: float, **kwargs: Any) -> None:
+        self._limit = limit
+        super().__init__(*args, **kwargs)
+
+    def communicate(
+        self, input: bytes | None = None, timeout: float | None = None
+    ) -> tuple[Any, Any]:
+        try:
+            return super().communicate(input, self._limit if timeout is None else timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            super().communicate()  # reap it and close the pipes
+            raise
+
+
+def _bound_credential_process(session: Any, limit: float) -> None:
+    """Make the session's ``credential_process`` provider use :class:`_BoundedPopen`.
+
+    botocore runs the process with ``Popen(...).communicate()`` and no timeout; its
+    ``ProcessProvider`` takes the ``popen`` to use. Refreshes reuse the provider. A
+    process reached through a role's ``source_profile`` is not covered (the load
+    still gives up after ``limit``; that worker thread ends with the process).
+    """
+    try:
+        provider = session.get_component("credential_provider").get_provider("custom-process")
+    except Exception:  # a botocore without that provider: nothing to bound
+        _log.debug("No credential_process provider to bound", exc_info=True)
+        return
+    if hasattr(provider, "_popen"):
+        provider._popen = functools.partial(_BoundedPopen, limit=limit)
+
+
+#: How much of a credential provider's error message a ``CredentialsError`` shows.
+ERROR_EXCERPT = 300
+
+
+def _excerpt(text: str) -> tuple[str, bool]:
+    """``text`` on one line and at most :data:`ERROR_EXCERPT` characters; whether it was cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= ERROR_EXCERPT:
+        return flat, False
+    return f"{flat[:ERROR_EXCERPT]}... ({len(flat) - ERROR_EXCERPT:,} more characters)", True
+
+
 class CredentialResolver:
     """Explicit credentials, then the environment, then the botocore chain.
 
@@ -175,14 +243,20 @@ class CredentialResolver:
     ``load()`` never returns ``None``: it raises :class:`CredentialsError` instead.
     """
 
-    def __init__(self, credentials: Credentials | None = None, profile: str | None = None) -> None:
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        profile: str | None = None,
+        *,
+        process_timeout: float | None = None,
+    ) -> None:
         self.profile = profile
         providers: list[CredentialProvider] = []
         if credentials is not None:
             providers.append(StaticProvider(credentials))
         if profile is None:
             providers.append(EnvProvider())
-        providers.append(BotocoreChainProvider(profile))
+        providers.append(BotocoreChainProvider(profile, process_timeout))
         self.providers: tuple[CredentialProvider, ...] = tuple(providers)
 
     def __repr__(self) -> str:
@@ -209,7 +283,9 @@ class RefreshingCredentials:
     ``get()`` is cheap while credentials are fresh (one clock read, one comparison).
     Otherwise all concurrent callers await a single shared provider load.
     Credentials that are already expired are never returned. ``now`` must return
-    timezone-aware datetimes (tests inject a fake clock).
+    timezone-aware datetimes (tests inject a fake clock). A load that takes longer
+    than ``load_timeout`` seconds fails with :class:`CredentialsError` (every caller
+    waiting on it gets that error; the next ``get()`` starts a fresh load).
     """
 
     def __init__(
@@ -220,8 +296,10 @@ class RefreshingCredentials:
         advisory_refresh: timedelta = ADVISORY_REFRESH,
         mandatory_refresh: timedelta = MANDATORY_REFRESH,
         retry_interval: timedelta = RETRY_INTERVAL,
+        load_timeout: float | None = None,
     ) -> None:
         self._provider = provider
+        self._load_timeout = load_timeout
         self._now = now
         self._advisory = advisory_refresh
         self._mandatory = mandatory_refresh
@@ -249,7 +327,7 @@ class RefreshingCredentials:
     async def _refresh(self) -> Credentials:
         try:
             try:
-                new = await self._provider.load()
+                new = await self._load()
                 if new is None:
                     raise CredentialsError("No AWS credentials found")
                 if new.expiration is not None and new.expiration <= self._now():
@@ -264,6 +342,19 @@ class RefreshingCredentials:
             return new
         finally:
             self._flight = None  # before the task completes: the next get() starts anew
+
+    async def _load(self) -> Credentials | None:
+        bound = asyncio.timeout(self._load_timeout)
+        try:
+            async with bound:
+                return await self._provider.load()
+        except TimeoutError:
+            if not bound.expired():
+                raise  # the provider's own timeout, not ours
+            raise CredentialsError(
+                f"Loading AWS credentials took longer than {self._load_timeout} s "
+                "(ClientConfig.credentials_timeout); the next call tries again"
+            ) from None
 
     def _on_failure(self, exc: Exception) -> Credentials:
         old, now = self._creds, self._now()
@@ -313,17 +404,39 @@ def _region_from_config(profile: str | None) -> str | None:
 async def resolve_region(explicit: str | None, profile: str | None) -> str | None:
     """The region: argument, AWS_REGION, AWS_DEFAULT_REGION, then the profile's config.
 
-    A missing profile or unreadable config file yields ``None`` here; the credential
-    chain reports such problems.
+    Whichever source gives it, the region must be a valid host label
+    (:func:`~ecrkit._endpoints.check_region`): an :class:`EndpointResolutionError`
+    names the source otherwise. A missing profile or unreadable config file yields
+    ``None`` here; the credential chain reports such problems.
     """
-    region = explicit or _env("AWS_REGION") or _env("AWS_DEFAULT_REGION")
-    if region:
-        return region
-    return await asyncio.to_thread(_region_from_config, profile)
+    if explicit:
+        return check_region(explicit, "region=")
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        region = _env(name)
+        if region:
+            return check_region(region, name)
+    region = await asyncio.to_thread(_region_from_config, profile)
+    if region is None:
+        return None
+    where = f"profile {profile!r}" if profile else "the default profile"
+    return check_region(region, f"the shared config file ({where})")
+
+
+def configured_endpoint_url() -> tuple[str, str] | None:
+    """``(url, variable name)`` from AWS_ENDPOINT_URL_ECR or AWS_ENDPOINT_URL, or ``None``.
+
+    ``None`` also when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is ``true``.
+    """
+    if (_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").strip().lower() == "true":
+        return None
+    for name in ("AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL"):
+        url = _env(name)
+        if url:
+            return url, name
+    return None
 
 
 def endpoint_url_from_env() -> str | None:
     """AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS."""
-    if (_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").strip().lower() == "true":
-        return None
-    return _env("AWS_ENDPOINT_URL_ECR") or _env("AWS_ENDPOINT_URL")
+    found = configured_endpoint_url()
+    return None if found is None else found[0]

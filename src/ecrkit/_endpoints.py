@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 
 from ecrkit._exceptions import EndpointResolutionError
 
-__all__ = ["Endpoint", "EndpointResolver"]
+__all__ = ["Endpoint", "EndpointResolver", "check_endpoint_url", "check_region"]
 
 _Scope = dict[str, Any]
 
@@ -333,3 +333,69 @@ def _is_virtual_hostable_s3_bucket(value: Any, allow_subdomains: bool) -> bool:
     ):
         return False
     return _is_valid_host_label(value, allow_subdomains)
+
+
+# -- hostile-input checks (run once per client, never per request) ----------------
+
+_REGION_RULE = (
+    "a region is one host label: 1-63 ASCII letters, digits and hyphens, "
+    "not starting or ending with a hyphen"
+)
+
+
+def check_region(region: str, source: str) -> str:
+    """Return ``region`` if it is a valid host label, else raise naming ``source``.
+
+    The region is pasted into the endpoint host (``api.ecr.{Region}.amazonaws.com``):
+    a ``/``, ``@``, ``#`` or ``?`` in it would move the signed request, session token
+    included, to another host. botocore applies the same rule.
+    """
+    if not isinstance(region, str) or not _HOST_LABEL_RE.fullmatch(region):
+        raise EndpointResolutionError(f"Invalid region {region!r} from {source}: {_REGION_RULE}")
+    return region
+
+
+def check_endpoint_url(url: str, source: str) -> str:
+    """Return ``url`` if it is usable as an endpoint, else raise naming ``source``.
+
+    Usable: ASCII without whitespace or control characters, scheme ``http`` or
+    ``https``, a host, a port in 1-65535 if one is given, no user info, no query
+    and no fragment. Messages show the URL with any user info masked.
+    """
+    shown = mask_userinfo(url) if isinstance(url, str) else repr(url)
+
+    def bad(why: str) -> EndpointResolutionError:
+        return EndpointResolutionError(f"Invalid endpoint URL {shown!r} from {source}: {why}")
+
+    if not isinstance(url, str):
+        raise bad("not a string")
+    if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
+        raise bad("it contains whitespace, control or non-ASCII characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise bad(f"it does not parse ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise bad("the scheme must be http or https")
+    if "@" in parts.netloc:
+        raise bad("user info (user:password@) is not allowed")
+    if not parts.hostname:
+        raise bad("it has no host")
+    if port is not None and not 1 <= port <= 65535:
+        raise bad("the port must be 1-65535")
+    if "?" in url or "#" in url:
+        raise bad("a query string or fragment is not allowed")
+    return url
+
+
+def mask_userinfo(url: str) -> str:
+    """``url`` with the user info of its authority, if any, replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority = rest[:end]
+    if "@" not in authority:
+        return url
+    return f"{scheme}://***@{authority.rpartition('@')[2]}{rest[end:]}"

@@ -13,6 +13,8 @@
     ├── ServiceError                             the service answered with an error
     │   └── <one generated class per modeled exception, e.g. RepositoryNotFoundException>
     ├── PaginationError                          the service broke the paging contract
+    ├── ClientClosedError (also RuntimeError)    the client was closed (before or during a call)
+    ├── EventLoopError (also RuntimeError)       a client used from a second event loop or process
     └── WaiterError                              a waiter stopped without success
         ├── WaiterFailureError                   a failure acceptor matched
         ├── WaiterTimeoutError (also builtins.TimeoutError)  attempts or time ran out
@@ -27,10 +29,12 @@ import builtins
 from typing import Any, ClassVar
 
 __all__ = [
+    "ClientClosedError",
     "ConnectionError",
     "CredentialsError",
     "EcrkitError",
     "EndpointResolutionError",
+    "EventLoopError",
     "PaginationError",
     "ParamValidationError",
     "ResponseParseError",
@@ -42,6 +46,22 @@ __all__ = [
     "WaiterTimeoutError",
     "WaiterUnexpectedError",
 ]
+
+
+def without_tracebacks(exc: BaseException) -> BaseException:
+    """``exc`` with the tracebacks of it and its whole chain dropped; returns ``exc``.
+
+    For a third-party error chained as a ``__cause__``: its type and message stay,
+    but not the frames of the library that raised it, whose locals may hold signed
+    headers or credentials (tools that capture locals would show them).
+    """
+    seen: set[int] = set()
+    item: BaseException | None = exc
+    while item is not None and id(item) not in seen:
+        seen.add(id(item))
+        item.__traceback__ = None
+        item = item.__cause__ or item.__context__
+    return exc
 
 
 class EcrkitError(Exception):
@@ -183,6 +203,18 @@ def _rebuild_service_error(
         operation_name=operation_name,
         body=body,
     )
+
+
+class ClientClosedError(EcrkitError, RuntimeError):
+    """The client was closed: before the call, or while the call was in flight."""
+
+
+class EventLoopError(EcrkitError, RuntimeError):
+    """A client was used from an event loop or process other than its first call's.
+
+    A client's connection pool belongs to the event loop (and the process) that made
+    its first call; use one client per event loop, and a new client after ``fork``.
+    """
 
 
 class PaginationError(EcrkitError):

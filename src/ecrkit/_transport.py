@@ -20,13 +20,19 @@ import builtins
 import inspect
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Final, NamedTuple, Protocol, runtime_checkable
+from typing import Any, Final, NamedTuple, Protocol, runtime_checkable
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from ecrkit._exceptions import ConnectionError, ResponseParseError, TimeoutError
+from ecrkit._exceptions import (
+    ClientClosedError,
+    ConnectionError,
+    ResponseParseError,
+    TimeoutError,
+    without_tracebacks,
+)
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -75,10 +81,13 @@ class AiohttpTransport:
     """A :class:`Transport` over one pooled, keep-alive ``aiohttp.ClientSession``.
 
     The session is created on the first :meth:`send`, inside the running loop, and
-    is bound to that loop. A ``session`` passed in is used as is (its own timeouts,
-    pool and headers apply; the timeout and ``pool_size`` arguments are ignored) and
-    is not closed by :meth:`close`. ``max_response_bytes`` (``None``: no limit)
-    bounds the decoded body of every response.
+    is bound to that loop. A ``session`` passed in is not closed by :meth:`close`;
+    it behaves like an owned one for everything that decides an outcome: every
+    request passes this transport's timeouts, ``raise_for_status=False`` and
+    ``allow_redirects=False`` explicitly, whatever the session's defaults. Its
+    pool (``pool_size`` is ignored), default headers, cookies, proxy settings and
+    trace configs do apply. ``max_response_bytes`` (``None``: no limit) bounds the
+    decoded body of every response.
     """
 
     def __init__(
@@ -95,6 +104,10 @@ class AiohttpTransport:
             raise ValueError(f"pool_size must be at least 1, got {pool_size}")
         if max_response_bytes is not None and max_response_bytes < 0:
             raise ValueError(f"max_response_bytes must be >= 0, got {max_response_bytes}")
+        if session is not None and session.auth is not None:
+            # aiohttp would refuse every request (ValueError): it cannot combine its
+            # auth= with the SigV4 Authorization header.
+            raise ValueError("session= must not have auth=: requests carry SigV4 Authorization")
         self._session = session
         self._owns_session = session is None
         self._closed = False
@@ -103,8 +116,17 @@ class AiohttpTransport:
         self._timeout = aiohttp.ClientTimeout(
             total=total_timeout, sock_connect=connect_timeout, sock_read=read_timeout
         )
-        # An owned session skips Content-Type itself; a borrowed one needs it per call.
-        self._skip_auto_headers = None if session is None else _SKIP_AUTO_HEADERS
+        # Built once: what each request passes explicitly, so that a borrowed session's
+        # defaults (raise_for_status=True, its own timeouts, ...) cannot change how a
+        # response is read or classified. An owned session skips Content-Type itself;
+        # a borrowed one needs it per call.
+        self._request_options: dict[str, Any] = {
+            "allow_redirects": False,
+            "raise_for_status": False,
+            "timeout": self._timeout,
+        }
+        if session is not None:
+            self._request_options["skip_auto_headers"] = _SKIP_AUTO_HEADERS
 
     @property
     def connector(self) -> aiohttp.BaseConnector | None:
@@ -113,7 +135,7 @@ class AiohttpTransport:
 
     def _open(self) -> aiohttp.ClientSession:
         if self._closed:
-            raise RuntimeError("AiohttpTransport is closed")
+            raise ClientClosedError("AiohttpTransport is closed")
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._pool_size),
             timeout=self._timeout,
@@ -123,20 +145,26 @@ class AiohttpTransport:
         return self._session
 
     async def send(self, request: HttpRequest) -> HttpResponse:
-        """Send ``request``; see the module docstring for the error mapping."""
+        """Send ``request``; see the module docstring for the error mapping.
+
+        An error raised here never carries the signed headers in a frame local: this
+        frame drops ``request`` on the way out, and the chained aiohttp error keeps
+        its type and message but not its traceback (aiohttp's frames, and asyncio's
+        for an error raised in a protocol callback, hold the signed request).
+        """
         session = self._session or self._open()
+        method = request.method
         url = URL(request.url, encoded=True)
         try:
             async with session.request(
-                request.method,
+                method,
                 url,
                 headers=request.headers,
                 data=request.body or None,
-                allow_redirects=False,
-                skip_auto_headers=self._skip_auto_headers,
+                **self._request_options,
             ) as resp:
                 try:
-                    body = await self._read_body(resp, request.method, url)
+                    body = await self._read_body(resp, method, url)
                 except BaseException:
                     resp.close()  # drop the connection: the body was not fully read
                     raise
@@ -145,10 +173,20 @@ class AiohttpTransport:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 raise  # a cancellation is in progress: not ours to convert
-            raise TimeoutError(f"{_where(request.method, url)}: {_timeout_kind(exc)}") from exc
+            kind = _timeout_kind(exc)
+            raise TimeoutError(f"{_where(method, url)}: {kind}") from without_tracebacks(exc)
         except (aiohttp.ClientError, OSError) as exc:
             _redact_request_info(exc)
-            raise ConnectionError(f"{_where(request.method, url)}: {_describe(exc)}") from exc
+            detail = _describe(exc)
+            raise ConnectionError(f"{_where(method, url)}: {detail}") from without_tracebacks(exc)
+        except RuntimeError:
+            if session.closed:  # a borrowed session its owner closed ("Session is closed")
+                raise ClientClosedError(
+                    "the aiohttp session passed as session= is closed"
+                ) from None
+            raise
+        finally:
+            del request
 
     async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
         limit = self._max_bytes

@@ -5,10 +5,12 @@ code to its class.
 """
 
 from ._exceptions import (
+    ClientClosedError,
     ConnectionError,
     CredentialsError,
     EcrkitError,
     EndpointResolutionError,
+    EventLoopError,
     PaginationError,
     ParamValidationError,
     ResponseParseError,
@@ -24,11 +26,13 @@ from ._generated.errors import *  # noqa: F403
 from ._generated.errors import ERROR_CLASSES
 
 __all__ = [
+    "ClientClosedError",
     "ConnectionError",
     "CredentialsError",
     "ERROR_CLASSES",
     "EcrkitError",
     "EndpointResolutionError",
+    "EventLoopError",
     "PaginationError",
     "ParamValidationError",
     "ResponseParseError",

@@ -61,7 +61,9 @@ class CountingProvider:
 @pytest.fixture
 def install_provider(monkeypatch: pytest.MonkeyPatch) -> Callable[[CountingProvider], None]:
     def install(provider: CountingProvider) -> None:
-        def resolver(credentials: Credentials | None, profile: str | None) -> CountingProvider:
+        def resolver(
+            credentials: Credentials | None, profile: str | None, **options: object
+        ) -> CountingProvider:
             return provider
 
         monkeypatch.setattr(ecrkit._client_base, "CredentialResolver", resolver)

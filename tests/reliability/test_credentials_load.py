@@ -46,7 +46,9 @@ CONFIG = ClientConfig(read_timeout=10.0, connect_timeout=5.0, max_pool_connectio
 
 
 def install(monkeypatch: pytest.MonkeyPatch, provider: CountingProvider) -> None:
-    def resolver(credentials: Credentials | None, profile: str | None) -> CountingProvider:
+    def resolver(
+        credentials: Credentials | None, profile: str | None, **options: object
+    ) -> CountingProvider:
         return provider
 
     monkeypatch.setattr(ecrkit._client_base, "CredentialResolver", resolver)
