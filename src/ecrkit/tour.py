@@ -116,7 +116,9 @@ async def run(region: str, endpoint_url: str | None, credentials: Credentials | 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="A short tour of ecrkit.")
+    parser = argparse.ArgumentParser(
+        prog="python -m ecrkit.tour", description="A short tour of ecrkit."
+    )
     parser.add_argument("--region", help="run against real AWS in this region (default: moto)")
     args = parser.parse_args(argv)
     try:
@@ -126,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             from moto.server import ThreadedMotoServer  # only the local tour needs moto
         except ImportError:
-            print("The local tour needs moto: pip install 'ecrkit[local]'", file=sys.stderr)
+            print(
+                "The local tour needs moto: pip install 'ecrkit[local]'"
+                " (or run it against AWS: python -m ecrkit.tour --region REGION)",
+                file=sys.stderr,
+            )
             return 2
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log lines
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -139,12 +139,22 @@ def test_tour_script_runs_against_local_moto(command: list[str]) -> None:
     assert "caught    RepositoryNotFoundException (HTTP 400, request id " in result.stdout
 
 
-def test_tour_without_moto_says_how_to_install_it(
-    tour_module: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setitem(sys.modules, "moto.server", None)  # makes the import fail
-    assert tour_module.main([]) == 2
-    assert "pip install 'ecrkit[local]'" in capsys.readouterr().err
+def test_tour_without_moto_says_how_to_install_it() -> None:
+    """`python -m ecrkit.tour` where moto is not installed: no traceback, the extra to get."""
+    run_without_moto = (
+        "import runpy, sys; sys.modules['moto'] = None;"  # None makes `import moto` fail
+        " runpy.run_module('ecrkit.tour', run_name='__main__')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", run_without_moto],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("The local tour needs moto: pip install 'ecrkit[local]'")
+    assert "Traceback" not in result.stderr
 
 
 def test_tour_on_aws_without_credentials_fails_cleanly(
