@@ -1,5 +1,5 @@
-"""Release facts checked on the checkout itself (no build needed): one version, and a
-README whose links still work on PyPI."""
+"""Release facts checked on the checkout itself (no build needed): one version, a
+README whose links still work on PyPI, a changelog entry for this version."""
 
 from __future__ import annotations
 
@@ -38,3 +38,15 @@ def test_readme_links_are_absolute() -> None:
 def test_readme_runs_the_tour_from_an_installed_package() -> None:
     readme = (ROOT / "README.md").read_text()
     assert 'pip install "ecrkit[local]" && python -m ecrkit.tour' in readme
+
+
+def test_changelog_has_an_unreleased_section_and_this_version() -> None:
+    """Keep a Changelog: `[Unreleased]` first (with the place `nox -s update-model` writes
+    to), then a section for ``ecrkit.__version__``, each with its link at the bottom."""
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    versions = re.findall(r"^## \[([^\]]+)\]", changelog, re.MULTILINE)
+    assert versions[:2] == ["Unreleased", ecrkit.__version__], versions
+    unreleased = changelog.split("\n## [")[1]
+    assert "\n### Service model\n" in unreleased
+    for version in versions:
+        assert f"\n[{version}]: https://github.com/ecrkit/ecrkit/" in changelog, version
