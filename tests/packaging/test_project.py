@@ -8,6 +8,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from tools.codegen import update_model
+
 import ecrkit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,12 +43,18 @@ def test_readme_runs_the_tour_from_an_installed_package() -> None:
 
 
 def test_changelog_has_an_unreleased_section_and_this_version() -> None:
-    """Keep a Changelog: `[Unreleased]` first (with the place `nox -s update-model` writes
-    to), then a section for ``ecrkit.__version__``, each with its link at the bottom."""
+    """Keep a Changelog: `[Unreleased]` first, then a section for ``ecrkit.__version__``,
+    each with its link at the bottom."""
     changelog = (ROOT / "CHANGELOG.md").read_text()
     versions = re.findall(r"^## \[([^\]]+)\]", changelog, re.MULTILINE)
     assert versions[:2] == ["Unreleased", ecrkit.__version__], versions
-    unreleased = changelog.split("\n## [")[1]
-    assert "\n### Service model\n" in unreleased
     for version in versions:
         assert f"\n[{version}]: https://github.com/ecrkit/ecrkit/" in changelog, version
+
+
+def test_update_model_writes_into_the_unreleased_section() -> None:
+    """`nox -s update-model` puts its summary first under Unreleased, above this release."""
+    summary = "### Service model: ecr (botocore 1.0.0 -> 1.0.1)\n\nNo API changes.\n"
+    updated = update_model.add_to_changelog((ROOT / "CHANGELOG.md").read_text(), summary)
+    unreleased = updated.split("\n## [Unreleased]\n", 1)[1].split("\n## [", 1)[0]
+    assert unreleased.lstrip().startswith(summary)
