@@ -1,5 +1,6 @@
 """Release facts checked on the checkout itself (no build needed): one version, a
-README whose links still work on PyPI, a changelog entry for this version."""
+README whose links still work on PyPI, a changelog that has this version and takes the
+service model summaries of `nox -s update-model`."""
 
 from __future__ import annotations
 
