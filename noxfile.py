@@ -1,16 +1,28 @@
 """Developer sessions. `python -m nox` runs lint, typecheck, codegen-check, the tests on
-Python 3.11, 3.12 and 3.13, tests-min (the lowest declared dependency versions) and
-bench-quick (a few-second smoke pass of the benchmark harness; timings not judged)."""
+Python 3.11, 3.12 and 3.13, tests-min (the lowest declared dependency versions), build
+(sdist + wheel, checked), wheel-smoke (the tour from the built wheel) and bench-quick (a
+few-second smoke pass of the benchmark harness; timings not judged)."""
 
 from __future__ import annotations
 
 import os
 import re
+import sys
+import tempfile
 from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "codegen-check", "tests", "tests-min", "bench-quick"]
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "codegen-check",
+    "tests",
+    "tests-min",
+    "build",
+    "wheel-smoke",
+    "bench-quick",
+]
 nox.options.reuse_existing_virtualenvs = True
 nox.needs_version = ">=2024.3.2"
 
@@ -18,6 +30,9 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 PYTHONS = ["3.11", "3.12", "3.13"]
 #: The runtime dependencies whose lowest declared versions tests-min installs.
 FLOORED = ("aiohttp", "pydantic", "botocore")
+DIST = Path("dist").resolve()
+#: The wheel `build` made in this nox run, for `wheel-smoke` to install (never a stale one).
+_BUILT_WHEELS: list[Path] = []
 
 
 def _find_pyenv_pythons() -> None:
@@ -123,6 +138,76 @@ def update_model(session: nox.Session) -> None:
     assert pin, "BOTOCORE_PIN not found in tools/codegen/loader.py"
     session.install(f"botocore=={pin[1]}")
     session.run("python", "-m", "tools.codegen")
+
+
+def _build_dists(session: nox.Session, outdir: Path) -> tuple[Path, Path]:
+    """`python -m build` (the sdist, then the wheel from it) into an emptied outdir."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    for old in outdir.glob("ecrkit-*"):
+        old.unlink()
+    session.run("python", "-m", "build", "--outdir", str(outdir))
+    (sdist,) = outdir.glob("ecrkit-*.tar.gz")
+    (wheel,) = outdir.glob("ecrkit-*.whl")
+    return sdist, wheel
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the sdist and wheel into dist/, `twine check --strict` them, and check what
+    each one ships (tests/packaging/test_dist.py: py.typed, every generated module, no
+    tests in the wheel; tests, docs and tools in the sdist; license and metadata)."""
+    _install(session, "release", project=False)
+    sdist, wheel = _build_dists(session, DIST)
+    session.run("twine", "check", "--strict", str(sdist), str(wheel))
+    session.run(
+        "pytest",
+        "--noconftest",  # the root conftest imports ecrkit; these tests only read files
+        "-p",
+        "no:cacheprovider",
+        "tests/packaging/test_dist.py",
+        *session.posargs,
+        env={"ECRKIT_DIST_DIR": str(DIST)},
+    )
+    _BUILT_WHEELS.append(wheel)
+
+
+# Run by the fresh venv's Python: ecrkit comes from that venv, not from the checkout.
+_CHECK_INSTALLED = """
+import importlib.metadata, pathlib, sys
+import ecrkit
+where = pathlib.Path(ecrkit.__file__).resolve().parent
+assert pathlib.Path(sys.prefix).resolve() in where.parents, f"ecrkit imported from {where}"
+assert importlib.metadata.version("ecrkit") == ecrkit.__version__
+assert (where / "py.typed").is_file()
+print(f"ecrkit {ecrkit.__version__} from {where}")
+"""
+
+
+@nox.session(name="wheel-smoke")
+def wheel_smoke(session: nox.Session) -> None:
+    """Install the built wheel (not the checkout) with the `local` extra into a fresh venv
+    in a temp dir, and run `python -m ecrkit.tour` there against a local moto.
+
+    Uses the wheel `build` made earlier in the same nox run; run alone, it builds one, or
+    installs the wheel given after `--`.
+    """
+    if session.posargs:
+        wheel = Path(session.posargs[0]).resolve()
+    elif _BUILT_WHEELS:
+        wheel = _BUILT_WHEELS[-1]
+    else:
+        _install(session, "release", project=False)
+        _, wheel = _build_dists(session, Path(session.create_tmp()) / "dist")
+    with tempfile.TemporaryDirectory(prefix="ecrkit-wheel-smoke-") as tmp:
+        venv = Path(tmp) / "venv"
+        session.run("python", "-m", "venv", str(venv))
+        python = str(venv / ("Scripts" if sys.platform == "win32" else "bin") / "python")
+        # --no-compile: moto is thousands of modules, the tour imports a few of them.
+        pip = [python, "-m", "pip", "--disable-pip-version-check", "install", "-q", "--no-compile"]
+        session.run(*pip, f"{wheel}[local]", external=True)
+        with session.chdir(tmp):  # nothing from the checkout on sys.path
+            session.run(python, "-c", _CHECK_INSTALLED, external=True)
+            session.run(python, "-m", "ecrkit.tour", external=True)
 
 
 @nox.session

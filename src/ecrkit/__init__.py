@@ -15,6 +15,6 @@ from ._credentials import Credentials
 from ._generated.client import ECRClient
 from ._protocol import ResponseMetadata
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["ClientConfig", "Credentials", "ECRClient", "ResponseMetadata", "__version__"]

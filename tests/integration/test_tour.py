@@ -1,4 +1,5 @@
-"""examples/tour.py: it runs, and no secret reaches its output, the logs or any repr.
+"""The tour (``python -m ecrkit.tour``, also ``examples/tour.py``): it runs, and no secret
+reaches its output, the logs or any repr.
 
 The in-process test runs the tour's core against the session's moto server with
 credentials that carry a session token, logging at DEBUG, and a transport that
@@ -8,7 +9,6 @@ records what was actually sent (so the real SigV4 signatures are known).
 from __future__ import annotations
 
 import base64
-import importlib.util
 import logging
 import re
 import subprocess
@@ -21,13 +21,14 @@ from types import ModuleType
 
 import pytest
 
+import ecrkit.tour
 from ecrkit import Credentials, ECRClient
 from ecrkit._transport import AiohttpTransport, HttpRequest, HttpResponse
 from ecrkit.errors import RepositoryNotFoundException
 
 pytestmark = pytest.mark.integration
 
-TOUR = Path(__file__).resolve().parents[2] / "examples" / "tour.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tour.py"
 ACCESS_KEY = "AKIDTOURTESTING"
 SECRET_KEY = "tour-secret-access-key/0123456789abcdefghij"
 SESSION_TOKEN = "tour-session-token-IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJH"
@@ -35,14 +36,9 @@ SESSION_TOKEN = "tour-session-token-IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3Qt
 ClientFactory = Callable[..., AbstractAsyncContextManager[ECRClient]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def tour_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("ecrkit_example_tour", TOUR)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return ecrkit.tour
 
 
 class RecordingTransport:
@@ -122,9 +118,12 @@ async def test_tour_leaks_no_secret(
         assert not leaks, f"the {name} appears in {leaks[0][-300:]!r}"
 
 
-def test_tour_script_runs_against_local_moto() -> None:
+@pytest.mark.parametrize(
+    "command", [["-m", "ecrkit.tour"], [str(EXAMPLE)]], ids=["python -m ecrkit.tour", "example"]
+)
+def test_tour_script_runs_against_local_moto(command: list[str]) -> None:
     result = subprocess.run(
-        [sys.executable, str(TOUR)], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *command], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -140,12 +139,22 @@ def test_tour_script_runs_against_local_moto() -> None:
     assert "caught    RepositoryNotFoundException (HTTP 400, request id " in result.stdout
 
 
-def test_tour_without_moto_says_how_to_install_it(
-    tour_module: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setitem(sys.modules, "moto.server", None)  # makes the import fail
-    assert tour_module.main([]) == 2
-    assert "pip install 'ecrkit[local]'" in capsys.readouterr().err
+def test_tour_without_moto_says_how_to_install_it() -> None:
+    """`python -m ecrkit.tour` where moto is not installed: no traceback, the extra to get."""
+    run_without_moto = (
+        "import runpy, sys; sys.modules['moto'] = None;"  # None makes `import moto` fail
+        " runpy.run_module('ecrkit.tour', run_name='__main__')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", run_without_moto],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("The local tour needs moto: pip install 'ecrkit[local]'")
+    assert "Traceback" not in result.stderr
 
 
 def test_tour_on_aws_without_credentials_fails_cleanly(

@@ -7,7 +7,7 @@ every credentials object, client, client runtime, response, page, error (with it
 ``args``, ``vars()`` and whole ``__cause__``/``__context__`` chain) and waiter error
 (with its last response and last error).
 
-- the tour core (examples/tour.py's ``tour()``) against moto, plus a paginator and a
+- the tour core (``ecrkit.tour.tour()``) against moto, plus a paginator and a
   waiter that fails on a missing repository (reuses tests/integration/test_tour.py's
   recording transport, which knows the real signatures);
 - every scenario of the fault matrix, against the fault server (which records the
@@ -17,7 +17,6 @@ every credentials object, client, client runtime, response, page, error (with it
 from __future__ import annotations
 
 import base64
-import importlib.util
 import logging
 import os
 import re
@@ -25,7 +24,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager
 from functools import partial
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -33,9 +31,10 @@ import pytest
 from ecrkit import ClientConfig, Credentials, ECRClient
 from ecrkit._transport import MockTransport
 from ecrkit.errors import EcrkitError, EndpointResolutionError, WaiterUnexpectedError
+from ecrkit.tour import tour
 from tests.faults import AUTH_TOKEN, FAULTS, Fault, FaultServer
 from tests.functional._support import json_response, scripted
-from tests.integration.test_tour import TOUR, RecordingTransport, signature
+from tests.integration.test_tour import RecordingTransport, signature
 
 from ._support import (
     CONFIG,
@@ -116,27 +115,18 @@ def debug_logging(caplog: pytest.LogCaptureFixture) -> None:
 # -- the tour, against moto ------------------------------------------------------------
 
 
-def load_tour() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("ecrkit_example_tour_secrets", TOUR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.integration
 async def test_tour_paginator_and_waiter_error_leak_no_secret(
     make_ecr: ClientFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     debug_logging(caplog)
-    tour = load_tour()
     credentials = Credentials("AKIDSECRETSTOUR0001", SECRET_KEY, SESSION_TOKEN)
     transport = RecordingTransport()
     shown: list[str] = []
     try:
         async with make_ecr(credentials=credentials, transport=transport) as ecr:
             repository = f"secrets-{uuid.uuid4().hex[:10]}"
-            seen: list[object] = await tour.tour(ecr, repository, say=shown.append)
+            seen: list[object] = await tour(ecr, repository, say=shown.append)
             auth = await ecr.get_authorization_token()
             await ecr.create_repository(repository_name=repository)
             pages = [
