@@ -95,7 +95,14 @@ def _field(svc: Service, owner: Shape, member: Member, refs: Refs) -> str:
         refs=refs,
         timestamp_format=member.timestamp_format,
     )
-    args = [f"alias={member.wire_name!r}"]
+    # validation_alias + serialization_alias, not alias=: type checkers take `alias`
+    # as the __init__ keyword (dataclass_transform), and users construct by snake_case
+    # name. The core schema is the same as with alias= (wire keys validate, by_alias
+    # dumps give wire names).
+    args = [
+        f"validation_alias={member.wire_name!r}",
+        f"serialization_alias={member.wire_name!r}",
+    ]
     if member.sensitive or target.sensitive:
         args.append("repr=False")
     if input_side and member.required and not owner.union:
