@@ -7,8 +7,8 @@
     ├── CredentialsError                         no credentials, or a refresh failed
     ├── EndpointResolutionError (also ValueError) no endpoint for this region/flags
     ├── TransportError                           the request did not get an HTTP answer
-    │   ├── ConnectionError                      connect/reset/DNS failures
-    │   └── TimeoutError (also builtins.TimeoutError)
+    │   ├── EndpointConnectionError              connect/reset/DNS failures
+    │   └── TransportTimeoutError (also builtins.TimeoutError)
     ├── ResponseParseError                       a 2xx body that does not fit the model
     ├── ServiceError                             the service answered with an error
     │   └── <one generated class per modeled exception, e.g. RepositoryNotFoundException>
@@ -19,6 +19,11 @@
         └── WaiterUnexpectedError                a service error no acceptor expected
 
 ``asyncio.CancelledError`` is never wrapped.
+
+``ConnectionError`` and ``TimeoutError`` are the earlier names of
+``EndpointConnectionError`` and ``TransportTimeoutError``, kept as aliases but left out
+of ``__all__``: a star import must not rebind the builtins to classes that no longer
+catch them (``except TimeoutError`` around ``asyncio.timeout`` would stop working).
 """
 
 from __future__ import annotations
@@ -27,16 +32,16 @@ import builtins
 from typing import Any, ClassVar
 
 __all__ = [
-    "ConnectionError",
     "CredentialsError",
     "EcrkitError",
+    "EndpointConnectionError",
     "EndpointResolutionError",
     "PaginationError",
     "ParamValidationError",
     "ResponseParseError",
     "ServiceError",
-    "TimeoutError",
     "TransportError",
+    "TransportTimeoutError",
     "WaiterError",
     "WaiterFailureError",
     "WaiterTimeoutError",
@@ -82,12 +87,17 @@ class TransportError(EcrkitError):
     """The request got no complete HTTP response."""
 
 
-class ConnectionError(TransportError):
+class EndpointConnectionError(TransportError):
     """Could not connect, or the connection broke before a full response arrived."""
 
 
-class TimeoutError(TransportError, builtins.TimeoutError):
+class TransportTimeoutError(TransportError, builtins.TimeoutError):
     """A connect, read or total timeout expired."""
+
+
+#: The earlier names (see the module docstring); not in ``__all__``.
+ConnectionError = EndpointConnectionError
+TimeoutError = TransportTimeoutError
 
 
 class ResponseParseError(EcrkitError):

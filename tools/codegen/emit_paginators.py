@@ -120,7 +120,7 @@ def render_paginators(svc: Service, paginators: dict[str, dict[str, Any]]) -> tu
         "from typing import TYPE_CHECKING, Any\n\n"
         "from ecrkit._pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec\n\n"
         f"if TYPE_CHECKING:\n{imports}\n"
-        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}, 'PAGINATORS']\n\n"
+        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}]\n\n"
     )
     tail = f"\n#: Method name -> paginator class.\nPAGINATORS: dict[str, type[Paginator]] = {{\n{''.join(table)}}}\n"
     return head + "\n\n".join(blocks) + tail, names

@@ -113,7 +113,7 @@ def render_waiters(svc: Service, waiters: dict[str, dict[str, Any]]) -> tuple[st
         "from typing import TYPE_CHECKING, Any\n\n"
         "from ecrkit._waiters import Acceptor, Waiter, WaiterConfig, WaiterSpec\n\n"
         f"if TYPE_CHECKING:\n{imports}\n"
-        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}, 'WAITERS']\n\n"
+        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}]\n\n"
     )
     tail = f"\n#: Waiter name (snake_case) -> waiter class.\nWAITERS: dict[str, type[Waiter[Any]]] = {{\n{''.join(table)}}}\n"
     return head + "\n\n".join(blocks) + tail, names

@@ -42,7 +42,6 @@ __all__ = [
     "DescribeRepositoryCreationTemplatesPaginator",
     "GetLifecyclePolicyPreviewPaginator",
     "ListImagesPaginator",
-    "PAGINATORS",
 ]
 
 _DESCRIBE_IMAGE_SCAN_FINDINGS = PaginatorSpec(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     )
     from .shapes.image_identifier import ImageIdentifier
 
-__all__ = ["ImageScanCompleteWaiter", "LifecyclePolicyPreviewCompleteWaiter", "WAITERS"]
+__all__ = ["ImageScanCompleteWaiter", "LifecyclePolicyPreviewCompleteWaiter"]
 
 
 def _image_scan_complete_0(r: DescribeImageScanFindingsResponse) -> object:
