@@ -17,7 +17,7 @@ import json
 import logging
 import time
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar
@@ -333,9 +333,7 @@ class BaseClient:
         # after that these local imports are dictionary lookups.
         from ._model import build_request
 
-        given = {
-            k: list(v) if isinstance(v, tuple) else v for k, v in params.items() if v is not None
-        }
+        given = {k: _plain(v) for k, v in params.items() if v is not None}
         return await self._invoke(op, build_request(op.request_cls, given))
 
     async def _invoke(self, op: Operation[Req, Resp], request: Req) -> Resp:
@@ -526,3 +524,16 @@ class BaseClient:
 def _query_value(value: Any) -> str:
     # botocore formats non-string members with str() (so True -> "True").
     return value if isinstance(value, str) else str(value)
+
+
+def _plain(value: Any) -> Any:
+    """A top-level argument as strict validation takes it. The generated ``Sequence`` /
+    ``Mapping`` parameters accept any sequence or mapping (tuple, deque, UserList,
+    MappingProxyType ...): turned into a list or dict here, once per call."""
+    if isinstance(value, (str, list, dict, int, float, bytes, bytearray)):
+        return value
+    if isinstance(value, Sequence):
+        return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value

@@ -16,6 +16,7 @@ from . import (
     emit_meta,
     emit_models,
     emit_paginators,
+    emit_typed_dicts,
     emit_waiters,
     ir,
     loader,
@@ -34,6 +35,7 @@ _DOCS = {
     "ops/__init__.py": "One module per operation: its request, its response, the shapes only it uses.",
     "error_shapes.py": "The data shapes of the modeled service errors.",
     "_index.py": "Where each public model name lives, for the lazy ecrkit.models facade.",
+    "typed_dicts.py": "TypedDicts of the request structures, for dict arguments (type checking).",
     "errors.py": "One ServiceError subclass per modeled exception, and the code registry.",
     "_meta.py": None,
     "client.py": "The service client: one async method per operation.",
@@ -69,6 +71,9 @@ def _render(files: loader.ModelFiles) -> tuple[dict[str, str], dict[str, list[st
         op = svc_op_doc(svc, module, names)
         sources[path] = (f'"""{op}"""\n\n' if op else "") + source
         index.update(dict.fromkeys(names, module))
+    typed_dicts_source, typed_dict_names = emit_typed_dicts.render_typed_dicts(svc)
+    sources["typed_dicts.py"] = typed_dicts_source
+    index.update(dict.fromkeys(typed_dict_names, "typed_dicts"))
     sources["ops/__init__.py"] = ""
     sources["shapes/__init__.py"] = ""
     sources["_index.py"] = emit_meta.render_index(index)

@@ -109,7 +109,11 @@ def _field(svc: Service, owner: Shape, member: Member, refs: Refs) -> str:
         default = ""
     elif not input_side and target.type in ("list", "map"):
         # Output-only containers default to empty, so callers can iterate directly.
-        default = "default_factory=list" if target.type == "list" else "default_factory=dict"
+        # _types.empty_list, not list: pyright infers `list[Unknown]` from a bare `list`.
+        default = (
+            "default_factory=_types.empty_list" if target.type == "list" else "default_factory=dict"
+        )
+        refs.types_module |= target.type == "list"
     else:
         annotation = f"{annotation} | None"
         default = "default=None"

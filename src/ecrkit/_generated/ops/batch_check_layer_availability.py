@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import LayerAvailabilityValue, LayerFailureCodeValue
@@ -91,7 +92,7 @@ class BatchCheckLayerAvailabilityResponse(EcrResponse):
     """Result of the BatchCheckLayerAvailability operation."""
 
     layers: list[Layer] = Field(
-        default_factory=list, validation_alias="layers", serialization_alias="layers"
+        default_factory=_types.empty_list, validation_alias="layers", serialization_alias="layers"
     )
     """
     A list of image layer objects corresponding to the image layer references in the
@@ -99,6 +100,8 @@ class BatchCheckLayerAvailabilityResponse(EcrResponse):
     """
 
     failures: list[LayerFailure] = Field(
-        default_factory=list, validation_alias="failures", serialization_alias="failures"
+        default_factory=_types.empty_list,
+        validation_alias="failures",
+        serialization_alias="failures",
     )
     """Any failures associated with the call."""

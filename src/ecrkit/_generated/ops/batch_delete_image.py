@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.image_failure import ImageFailure
@@ -49,11 +50,15 @@ class BatchDeleteImageResponse(EcrResponse):
     """Result of the BatchDeleteImage operation."""
 
     image_ids: list[ImageIdentifier] = Field(
-        default_factory=list, validation_alias="imageIds", serialization_alias="imageIds"
+        default_factory=_types.empty_list,
+        validation_alias="imageIds",
+        serialization_alias="imageIds",
     )
     """The image IDs of the deleted images."""
 
     failures: list[ImageFailure] = Field(
-        default_factory=list, validation_alias="failures", serialization_alias="failures"
+        default_factory=_types.empty_list,
+        validation_alias="failures",
+        serialization_alias="failures",
     )
     """Any failures associated with the call."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.image import Image
@@ -54,11 +55,13 @@ class BatchGetImageResponse(EcrResponse):
     """Result of the BatchGetImage operation."""
 
     images: list[Image] = Field(
-        default_factory=list, validation_alias="images", serialization_alias="images"
+        default_factory=_types.empty_list, validation_alias="images", serialization_alias="images"
     )
     """A list of image objects corresponding to the image references in the request."""
 
     failures: list[ImageFailure] = Field(
-        default_factory=list, validation_alias="failures", serialization_alias="failures"
+        default_factory=_types.empty_list,
+        validation_alias="failures",
+        serialization_alias="failures",
     )
     """Any failures associated with the call."""

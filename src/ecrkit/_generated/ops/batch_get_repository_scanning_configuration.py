@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ScanFrequencyValue, ScanningConfigurationFailureCodeValue
@@ -51,7 +52,7 @@ class RepositoryScanningConfiguration(EcrModel):
     """The scan frequency for the repository."""
 
     applied_scan_filters: list[ScanningRepositoryFilter] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="appliedScanFilters",
         serialization_alias="appliedScanFilters",
     )
@@ -84,13 +85,15 @@ class BatchGetRepositoryScanningConfigurationResponse(EcrResponse):
     """Result of the BatchGetRepositoryScanningConfiguration operation."""
 
     scanning_configurations: list[RepositoryScanningConfiguration] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="scanningConfigurations",
         serialization_alias="scanningConfigurations",
     )
     """The scanning configuration for the requested repositories."""
 
     failures: list[RepositoryScanningConfigurationFailure] = Field(
-        default_factory=list, validation_alias="failures", serialization_alias="failures"
+        default_factory=_types.empty_list,
+        validation_alias="failures",
+        serialization_alias="failures",
     )
     """Any failures associated with the call."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ReplicationStatusValue
@@ -76,7 +77,7 @@ class DescribeImageReplicationStatusResponse(EcrResponse):
     )
 
     replication_statuses: list[ImageReplicationStatus] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="replicationStatuses",
         serialization_alias="replicationStatuses",
     )

@@ -62,7 +62,9 @@ class AwsEcrContainerImageDetails(EcrModel):
     """The image hash of the Amazon ECR container image."""
 
     image_tags: list[str] = Field(
-        default_factory=list, validation_alias="imageTags", serialization_alias="imageTags"
+        default_factory=_types.empty_list,
+        validation_alias="imageTags",
+        serialization_alias="imageTags",
     )
     """The image tags attached to the Amazon ECR container image."""
 
@@ -139,7 +141,9 @@ class CvssScoreDetails(EcrModel):
     """Information about the CVSS score."""
 
     adjustments: list[CvssScoreAdjustment] = Field(
-        default_factory=list, validation_alias="adjustments", serialization_alias="adjustments"
+        default_factory=_types.empty_list,
+        validation_alias="adjustments",
+        serialization_alias="adjustments",
     )
     """
     An object that contains details about adjustment Amazon Inspector made to the
@@ -230,7 +234,9 @@ class ImageScanFinding(EcrModel):
     """The finding severity."""
 
     attributes: list[Attribute] = Field(
-        default_factory=list, validation_alias="attributes", serialization_alias="attributes"
+        default_factory=_types.empty_list,
+        validation_alias="attributes",
+        serialization_alias="attributes",
     )
     """A collection of attributes of the host from which the finding is generated."""
 
@@ -282,17 +288,19 @@ class PackageVulnerabilityDetails(EcrModel):
     """Information about a package vulnerability finding."""
 
     cvss: list[CvssScore] = Field(
-        default_factory=list, validation_alias="cvss", serialization_alias="cvss"
+        default_factory=_types.empty_list, validation_alias="cvss", serialization_alias="cvss"
     )
     """An object that contains details about the CVSS score of a finding."""
 
     reference_urls: list[str] = Field(
-        default_factory=list, validation_alias="referenceUrls", serialization_alias="referenceUrls"
+        default_factory=_types.empty_list,
+        validation_alias="referenceUrls",
+        serialization_alias="referenceUrls",
     )
     """One or more URLs that contain details about this vulnerability type."""
 
     related_vulnerabilities: list[str] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="relatedVulnerabilities",
         serialization_alias="relatedVulnerabilities",
     )
@@ -332,7 +340,7 @@ class PackageVulnerabilityDetails(EcrModel):
     """The ID given to this vulnerability."""
 
     vulnerable_packages: list[VulnerablePackage] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="vulnerablePackages",
         serialization_alias="vulnerablePackages",
     )
@@ -448,7 +456,9 @@ class EnhancedImageScanFinding(EcrModel):
     """An object that contains the details about how to remediate a finding."""
 
     resources: list[Resource] = Field(
-        default_factory=list, validation_alias="resources", serialization_alias="resources"
+        default_factory=_types.empty_list,
+        validation_alias="resources",
+        serialization_alias="resources",
     )
     """Contains information on the resources involved in a finding."""
 
@@ -521,12 +531,14 @@ class ImageScanFindings(EcrModel):
     """The image vulnerability counts, sorted by severity."""
 
     findings: list[ImageScanFinding] = Field(
-        default_factory=list, validation_alias="findings", serialization_alias="findings"
+        default_factory=_types.empty_list,
+        validation_alias="findings",
+        serialization_alias="findings",
     )
     """The findings from the image scan."""
 
     enhanced_findings: list[EnhancedImageScanFinding] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="enhancedFindings",
         serialization_alias="enhancedFindings",
     )

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import SigningStatusValue
@@ -83,7 +84,7 @@ class DescribeImageSigningStatusResponse(EcrResponse):
     """The Amazon Web Services account ID associated with the registry."""
 
     signing_statuses: list[ImageSigningStatus] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="signingStatuses",
         serialization_alias="signingStatuses",
     )

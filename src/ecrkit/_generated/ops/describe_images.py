@@ -147,7 +147,9 @@ class ImageDetail(EcrModel):
     """The sha256 digest of the image manifest."""
 
     image_tags: list[str] = Field(
-        default_factory=list, validation_alias="imageTags", serialization_alias="imageTags"
+        default_factory=_types.empty_list,
+        validation_alias="imageTags",
+        serialization_alias="imageTags",
     )
     """The list of tags associated with this image."""
 
@@ -231,7 +233,9 @@ class DescribeImagesResponse(EcrResponse):
     """Result of the DescribeImages operation."""
 
     image_details: list[ImageDetail] = Field(
-        default_factory=list, validation_alias="imageDetails", serialization_alias="imageDetails"
+        default_factory=_types.empty_list,
+        validation_alias="imageDetails",
+        serialization_alias="imageDetails",
     )
     """A list of ImageDetail objects that contain data about the image."""
 

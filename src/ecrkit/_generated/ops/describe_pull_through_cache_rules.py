@@ -140,7 +140,7 @@ class DescribePullThroughCacheRulesResponse(EcrResponse):
     """Result of the DescribePullThroughCacheRules operation."""
 
     pull_through_cache_rules: list[PullThroughCacheRule] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="pullThroughCacheRules",
         serialization_alias="pullThroughCacheRules",
     )

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.repository import Repository
@@ -68,7 +69,9 @@ class DescribeRepositoriesResponse(EcrResponse):
     """Result of the DescribeRepositories operation."""
 
     repositories: list[Repository] = Field(
-        default_factory=list, validation_alias="repositories", serialization_alias="repositories"
+        default_factory=_types.empty_list,
+        validation_alias="repositories",
+        serialization_alias="repositories",
     )
     """A list of repository objects corresponding to valid repositories."""
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.repository_creation_template import RepositoryCreationTemplate
@@ -63,7 +64,7 @@ class DescribeRepositoryCreationTemplatesResponse(EcrResponse):
     """The registry ID associated with the request."""
 
     repository_creation_templates: list[RepositoryCreationTemplate] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="repositoryCreationTemplates",
         serialization_alias="repositoryCreationTemplates",
     )

@@ -66,7 +66,7 @@ class GetAuthorizationTokenResponse(EcrResponse):
     """Result of the GetAuthorizationToken operation."""
 
     authorization_data: list[AuthorizationData] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="authorizationData",
         serialization_alias="authorizationData",
     )

@@ -117,7 +117,9 @@ class LifecyclePolicyPreviewResult(EcrModel):
     """The result of the lifecycle policy preview."""
 
     image_tags: list[str] = Field(
-        default_factory=list, validation_alias="imageTags", serialization_alias="imageTags"
+        default_factory=_types.empty_list,
+        validation_alias="imageTags",
+        serialization_alias="imageTags",
     )
     """The list of tags associated with this image."""
 
@@ -179,7 +181,7 @@ class LifecyclePolicyPreviewSummary(EcrModel):
     """The number of expiring images."""
 
     transitioning_image_total_counts: list[TransitioningImageTotalCount] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="transitioningImageTotalCounts",
         serialization_alias="transitioningImageTotalCounts",
     )
@@ -225,7 +227,7 @@ class GetLifecyclePolicyPreviewResponse(EcrResponse):
     """
 
     preview_results: list[LifecyclePolicyPreviewResult] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="previewResults",
         serialization_alias="previewResults",
     )

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ArtifactStatusFilterValue, ArtifactStatusValue
@@ -136,7 +137,9 @@ class ListImageReferrersResponse(EcrResponse):
     """Result of the ListImageReferrers operation."""
 
     referrers: list[ImageReferrer] = Field(
-        default_factory=list, validation_alias="referrers", serialization_alias="referrers"
+        default_factory=_types.empty_list,
+        validation_alias="referrers",
+        serialization_alias="referrers",
     )
     """The list of artifacts associated with the subject image."""
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageStatusFilterValue, TagStatusValue
@@ -85,7 +86,9 @@ class ListImagesResponse(EcrResponse):
     """Result of the ListImages operation."""
 
     image_ids: list[ImageIdentifier] = Field(
-        default_factory=list, validation_alias="imageIds", serialization_alias="imageIds"
+        default_factory=_types.empty_list,
+        validation_alias="imageIds",
+        serialization_alias="imageIds",
     )
     """The list of image IDs for the requested repository."""
 

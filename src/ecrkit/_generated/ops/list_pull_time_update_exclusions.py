@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
@@ -46,7 +47,7 @@ class ListPullTimeUpdateExclusionsResponse(EcrResponse):
     """Result of the ListPullTimeUpdateExclusions operation."""
 
     pull_time_update_exclusions: list[str] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="pullTimeUpdateExclusions",
         serialization_alias="pullTimeUpdateExclusions",
     )

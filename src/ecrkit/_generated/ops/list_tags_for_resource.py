@@ -3,6 +3,7 @@
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.tag import Tag
@@ -27,6 +28,6 @@ class ListTagsForResourceResponse(EcrResponse):
     """Result of the ListTagsForResource operation."""
 
     tags: list[Tag] = Field(
-        default_factory=list, validation_alias="tags", serialization_alias="tags"
+        default_factory=_types.empty_list, validation_alias="tags", serialization_alias="tags"
     )
     """The tags for the resource."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue
@@ -76,7 +77,7 @@ class PutImageTagMutabilityResponse(EcrResponse):
     """The image tag mutability setting for the repository."""
 
     image_tag_mutability_exclusion_filters: list[ImageTagMutabilityExclusionFilter] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="imageTagMutabilityExclusionFilters",
         serialization_alias="imageTagMutabilityExclusionFilters",
     )

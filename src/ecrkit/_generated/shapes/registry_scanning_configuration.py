@@ -3,6 +3,7 @@
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel
 
 from ..literals import ScanTypeValue
@@ -22,6 +23,6 @@ class RegistryScanningConfiguration(EcrModel):
     """The type of scanning configured for the registry."""
 
     rules: list[RegistryScanningRule] = Field(
-        default_factory=list, validation_alias="rules", serialization_alias="rules"
+        default_factory=_types.empty_list, validation_alias="rules", serialization_alias="rules"
     )
     """The scanning rules associated with the registry."""

@@ -64,7 +64,7 @@ class Repository(EcrModel):
     """The tag mutability setting for the repository."""
 
     image_tag_mutability_exclusion_filters: list[ImageTagMutabilityExclusionFilter] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="imageTagMutabilityExclusionFilters",
         serialization_alias="imageTagMutabilityExclusionFilters",
     )

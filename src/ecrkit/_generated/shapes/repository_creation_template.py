@@ -39,7 +39,9 @@ class RepositoryCreationTemplate(EcrModel):
     """The encryption configuration associated with the repository creation template."""
 
     resource_tags: list[Tag] = Field(
-        default_factory=list, validation_alias="resourceTags", serialization_alias="resourceTags"
+        default_factory=_types.empty_list,
+        validation_alias="resourceTags",
+        serialization_alias="resourceTags",
     )
     """
     The metadata to apply to the repository to help you categorize and organize. Each
@@ -61,7 +63,7 @@ class RepositoryCreationTemplate(EcrModel):
     """
 
     image_tag_mutability_exclusion_filters: list[ImageTagMutabilityExclusionFilter] = Field(
-        default_factory=list,
+        default_factory=_types.empty_list,
         validation_alias="imageTagMutabilityExclusionFilters",
         serialization_alias="imageTagMutabilityExclusionFilters",
     )
@@ -85,7 +87,9 @@ class RepositoryCreationTemplate(EcrModel):
     """The lifecycle policy to use for repositories created using the template."""
 
     applied_for: list[RCTAppliedForValue | str] = Field(
-        default_factory=list, validation_alias="appliedFor", serialization_alias="appliedFor"
+        default_factory=_types.empty_list,
+        validation_alias="appliedFor",
+        serialization_alias="appliedFor",
     )
     """
     A list of enumerable Strings representing the repository creation scenarios that
