@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -400,7 +400,7 @@ class BaseClient:
                     except ResponseParseError as exc:
                         exc.attempts = attempt
                         raise
-                    parsed._response_metadata = ResponseMetadata(
+                    parsed._response_metadata = ResponseMetadata(  # pyright: ignore[reportPrivateUsage]
                         request_id, status, attempt - 1, response.headers
                     )
                     return parsed
@@ -503,7 +503,7 @@ class BaseClient:
         query = "&".join(
             f"{quote(key, safe='-_.~')}={quote(_query_value(item), safe='-_.~')}"
             for key, value in json.loads(serialize(request)).items()
-            for item in (value if isinstance(value, list) else [value])
+            for item in _as_list(value)
         )
         url = rt.url + (f"?{query}" if query else "")
         return presign_url(
@@ -526,14 +526,18 @@ def _query_value(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _plain(value: Any) -> Any:
+def _as_list(value: object) -> list[object]:
+    return cast("list[object]", value) if isinstance(value, list) else [value]
+
+
+def _plain(value: object) -> object:
     """A top-level argument as strict validation takes it. The generated ``Sequence`` /
     ``Mapping`` parameters accept any sequence or mapping (tuple, deque, UserList,
     MappingProxyType ...): turned into a list or dict here, once per call."""
     if isinstance(value, (str, list, dict, int, float, bytes, bytearray)):
-        return value
+        return cast(object, value)
     if isinstance(value, Sequence):
-        return list(value)
+        return list(cast("Sequence[object]", value))
     if isinstance(value, Mapping):
-        return dict(value)
+        return dict(cast("Mapping[object, object]", value))
     return value

@@ -1,3 +1,6 @@
+# pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false
+# pyright: reportUnknownLambdaType=false, reportUnknownMemberType=false
+# (this module walks untyped JSON rule documents: their values are Any by nature)
 """A generic evaluator for Smithy endpoint rule sets (``endpoint-rule-set-1.json``).
 
 AWS publishes each service's endpoint logic as data: a tree of rules whose

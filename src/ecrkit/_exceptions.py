@@ -29,7 +29,10 @@ catch them (``except TimeoutError`` around ``asyncio.timeout`` would stop workin
 from __future__ import annotations
 
 import builtins
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ._model import EcrResponse
 
 __all__ = [
     "CredentialsError",
@@ -62,6 +65,10 @@ class ParamValidationError(EcrkitError, ValueError):
     ``errors`` holds one ``(field_path, message)`` pair per problem, where the
     path uses the Python (snake_case) field names, e.g. ``filter.tag_status``.
     """
+
+    #: The operation or shape whose parameters failed.
+    shape: str
+    errors: list[tuple[str, str]]
 
     def __init__(self, operation_or_shape: str, errors: list[tuple[str, str]]) -> None:
         self.shape = operation_or_shape
@@ -103,6 +110,10 @@ TimeoutError = TransportTimeoutError
 class ResponseParseError(EcrkitError):
     """A successful response body did not match the model (or was not JSON)."""
 
+    operation_name: str | None
+    status_code: int | None
+    request_id: str | None
+
     def __init__(
         self,
         message: str,
@@ -128,6 +139,14 @@ class ServiceError(EcrkitError):
     error_code: ClassVar[str | None] = None
     #: snake_case name -> wire name of the modeled members beyond code/message.
     modeled_fields: ClassVar[dict[str, str]] = {}
+
+    code: str
+    message: str
+    status_code: int | None
+    request_id: str | None
+    operation_name: str | None
+    #: The error response's JSON body.
+    body: dict[str, Any]
 
     def __init__(
         self,
@@ -202,17 +221,24 @@ class PaginationError(EcrkitError):
 class WaiterError(EcrkitError):
     """A waiter stopped without reaching its success state.
 
-    ``last_response`` is the last successful response (or ``None``),
+    ``last_response`` is the last successful response of the polled operation (or
+    ``None``), typed as the response base class: this runtime is service-agnostic, so
+    narrow it with ``isinstance`` (e.g. ``DescribeImageScanFindingsResponse``);
     ``last_error`` the last service error (or ``None``), ``attempts`` the
     number of calls made.
     """
+
+    waiter_name: str
+    reason: str
+    last_response: EcrResponse | None
+    last_error: ServiceError | None
 
     def __init__(
         self,
         waiter_name: str,
         reason: str,
         *,
-        last_response: Any = None,
+        last_response: EcrResponse | None = None,
         last_error: ServiceError | None = None,
         attempts: int = 0,
     ) -> None:
