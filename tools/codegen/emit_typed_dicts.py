@@ -4,7 +4,8 @@ Nested request arguments accept the model or a dict; these TypedDicts type the d
 form, so a misspelled key or a wrong value is a static error in pyright and mypy (as
 types-aiobotocore-ecr does for boto3). Keys are the snake_case field names, required
 members are ``Required``, the others ``NotRequired``; enum members take their known
-literals (or the ``StrEnum`` members); nested structures take their own TypedDicts;
+literals (or the ``StrEnum`` members); optional members also take ``None`` (not set,
+as for keyword arguments); nested structures take their own TypedDicts;
 lists and maps are ``list`` / ``dict``, what strict request validation accepts.
 
 The client, paginators and waiters import this module only under ``TYPE_CHECKING``,
@@ -57,8 +58,11 @@ def value_type(svc: Service, name: str, defined: set[str], enums: set[str]) -> s
 
 def _member(svc: Service, owner: Shape, member: Member, defined: set[str], enums: set[str]) -> str:
     annotation = value_type(svc, member.shape, defined, enums)
-    marker = "Required" if member.required and not owner.union else "NotRequired"
-    return f"    {member.py_name}: {marker}[{annotation}]\n"
+    if member.required and not owner.union:
+        return f"    {member.py_name}: Required[{annotation}]\n"
+    # None is taken as "not set", as for the keyword arguments: a value read from a
+    # response (every response member is optional) can be passed back as it is.
+    return f"    {member.py_name}: NotRequired[{annotation} | None]\n"
 
 
 def render_typed_dicts(svc: Service) -> tuple[str, list[str]]:
@@ -74,12 +78,12 @@ def render_typed_dicts(svc: Service) -> tuple[str, list[str]]:
         shape = svc.shapes[name]
         td = typed_dict_name(name)
         doc = f"{name} as a dict (snake_case keys)."
-        body = [_member(svc, shape, m, defined, enums) for m in shape.members]
+        members = [_member(svc, shape, m, defined, enums) for m in shape.members]
         blocks.append(
             f"class {td}(TypedDict):\n"
             + docstring(doc, "    ")
-            + ("\n" if body else "")
-            + "".join(body)
+            + ("\n" if members else "")
+            + "".join(members)
         )
         defined.add(name)
     names = [typed_dict_name(n) for n in inputs]

@@ -121,7 +121,7 @@ __all__ = [
 class BatchCheckLayerAvailabilityRequestDict(TypedDict):
     """BatchCheckLayerAvailabilityRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     layer_digests: Required[list[str]]
 
@@ -129,14 +129,14 @@ class BatchCheckLayerAvailabilityRequestDict(TypedDict):
 class ImageIdentifierDict(TypedDict):
     """ImageIdentifier as a dict (snake_case keys)."""
 
-    image_digest: NotRequired[str]
-    image_tag: NotRequired[str]
+    image_digest: NotRequired[str | None]
+    image_tag: NotRequired[str | None]
 
 
 class BatchDeleteImageRequestDict(TypedDict):
     """BatchDeleteImageRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     image_ids: Required[list[ImageIdentifierDict]]
 
@@ -144,10 +144,10 @@ class BatchDeleteImageRequestDict(TypedDict):
 class BatchGetImageRequestDict(TypedDict):
     """BatchGetImageRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     image_ids: Required[list[ImageIdentifierDict]]
-    accepted_media_types: NotRequired[list[str]]
+    accepted_media_types: NotRequired[list[str] | None]
 
 
 class BatchGetRepositoryScanningConfigurationRequestDict(TypedDict):
@@ -159,7 +159,7 @@ class BatchGetRepositoryScanningConfigurationRequestDict(TypedDict):
 class CompleteLayerUploadRequestDict(TypedDict):
     """CompleteLayerUploadRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     upload_id: Required[str]
     layer_digests: Required[list[str]]
@@ -170,18 +170,18 @@ class CreatePullThroughCacheRuleRequestDict(TypedDict):
 
     ecr_repository_prefix: Required[str]
     upstream_registry_url: Required[str]
-    registry_id: NotRequired[str]
-    upstream_registry: NotRequired[UpstreamRegistryValue | UpstreamRegistry]
-    credential_arn: NotRequired[str]
-    custom_role_arn: NotRequired[str]
-    upstream_repository_prefix: NotRequired[str]
+    registry_id: NotRequired[str | None]
+    upstream_registry: NotRequired[UpstreamRegistryValue | UpstreamRegistry | None]
+    credential_arn: NotRequired[str | None]
+    custom_role_arn: NotRequired[str | None]
+    upstream_repository_prefix: NotRequired[str | None]
 
 
 class EncryptionConfigurationForRepositoryCreationTemplateDict(TypedDict):
     """EncryptionConfigurationForRepositoryCreationTemplate as a dict (snake_case keys)."""
 
     encryption_type: Required[EncryptionTypeValue | EncryptionType]
-    kms_key: NotRequired[str]
+    kms_key: NotRequired[str | None]
 
 
 class TagDict(TypedDict):
@@ -204,46 +204,52 @@ class CreateRepositoryCreationTemplateRequestDict(TypedDict):
     """CreateRepositoryCreationTemplateRequest as a dict (snake_case keys)."""
 
     prefix: Required[str]
-    description: NotRequired[str]
-    encryption_configuration: NotRequired[EncryptionConfigurationForRepositoryCreationTemplateDict]
-    resource_tags: NotRequired[list[TagDict]]
-    image_tag_mutability: NotRequired[ImageTagMutabilityValue | ImageTagMutability]
-    image_tag_mutability_exclusion_filters: NotRequired[list[ImageTagMutabilityExclusionFilterDict]]
-    repository_policy: NotRequired[str]
-    lifecycle_policy: NotRequired[str]
+    description: NotRequired[str | None]
+    encryption_configuration: NotRequired[
+        EncryptionConfigurationForRepositoryCreationTemplateDict | None
+    ]
+    resource_tags: NotRequired[list[TagDict] | None]
+    image_tag_mutability: NotRequired[ImageTagMutabilityValue | ImageTagMutability | None]
+    image_tag_mutability_exclusion_filters: NotRequired[
+        list[ImageTagMutabilityExclusionFilterDict] | None
+    ]
+    repository_policy: NotRequired[str | None]
+    lifecycle_policy: NotRequired[str | None]
     applied_for: Required[list[RCTAppliedForValue | RCTAppliedFor]]
-    custom_role_arn: NotRequired[str]
+    custom_role_arn: NotRequired[str | None]
 
 
 class ImageScanningConfigurationDict(TypedDict):
     """ImageScanningConfiguration as a dict (snake_case keys)."""
 
-    scan_on_push: NotRequired[bool]
+    scan_on_push: NotRequired[bool | None]
 
 
 class EncryptionConfigurationDict(TypedDict):
     """EncryptionConfiguration as a dict (snake_case keys)."""
 
     encryption_type: Required[EncryptionTypeValue | EncryptionType]
-    kms_key: NotRequired[str]
+    kms_key: NotRequired[str | None]
 
 
 class CreateRepositoryRequestDict(TypedDict):
     """CreateRepositoryRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
-    tags: NotRequired[list[TagDict]]
-    image_tag_mutability: NotRequired[ImageTagMutabilityValue | ImageTagMutability]
-    image_tag_mutability_exclusion_filters: NotRequired[list[ImageTagMutabilityExclusionFilterDict]]
-    image_scanning_configuration: NotRequired[ImageScanningConfigurationDict]
-    encryption_configuration: NotRequired[EncryptionConfigurationDict]
+    tags: NotRequired[list[TagDict] | None]
+    image_tag_mutability: NotRequired[ImageTagMutabilityValue | ImageTagMutability | None]
+    image_tag_mutability_exclusion_filters: NotRequired[
+        list[ImageTagMutabilityExclusionFilterDict] | None
+    ]
+    image_scanning_configuration: NotRequired[ImageScanningConfigurationDict | None]
+    encryption_configuration: NotRequired[EncryptionConfigurationDict | None]
 
 
 class DeleteLifecyclePolicyRequestDict(TypedDict):
     """DeleteLifecyclePolicyRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
 
 
@@ -251,7 +257,7 @@ class DeletePullThroughCacheRuleRequestDict(TypedDict):
     """DeletePullThroughCacheRuleRequest as a dict (snake_case keys)."""
 
     ecr_repository_prefix: Required[str]
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
 
 
 class DeleteRegistryPolicyRequestDict(TypedDict):
@@ -267,16 +273,16 @@ class DeleteRepositoryCreationTemplateRequestDict(TypedDict):
 class DeleteRepositoryPolicyRequestDict(TypedDict):
     """DeleteRepositoryPolicyRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
 
 
 class DeleteRepositoryRequestDict(TypedDict):
     """DeleteRepositoryRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
-    force: NotRequired[bool]
+    force: NotRequired[bool | None]
 
 
 class DeleteSigningConfigurationRequestDict(TypedDict):
@@ -294,17 +300,17 @@ class DescribeImageReplicationStatusRequestDict(TypedDict):
 
     repository_name: Required[str]
     image_id: Required[ImageIdentifierDict]
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
 
 
 class DescribeImageScanFindingsRequestDict(TypedDict):
     """DescribeImageScanFindingsRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     image_id: Required[ImageIdentifierDict]
-    next_token: NotRequired[str]
-    max_results: NotRequired[int]
+    next_token: NotRequired[str | None]
+    max_results: NotRequired[int | None]
 
 
 class DescribeImageSigningStatusRequestDict(TypedDict):
@@ -312,34 +318,34 @@ class DescribeImageSigningStatusRequestDict(TypedDict):
 
     repository_name: Required[str]
     image_id: Required[ImageIdentifierDict]
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
 
 
 class DescribeImagesFilterDict(TypedDict):
     """DescribeImagesFilter as a dict (snake_case keys)."""
 
-    tag_status: NotRequired[TagStatusValue | TagStatus]
-    image_status: NotRequired[ImageStatusFilterValue | ImageStatusFilter]
+    tag_status: NotRequired[TagStatusValue | TagStatus | None]
+    image_status: NotRequired[ImageStatusFilterValue | ImageStatusFilter | None]
 
 
 class DescribeImagesRequestDict(TypedDict):
     """DescribeImagesRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
-    image_ids: NotRequired[list[ImageIdentifierDict]]
-    next_token: NotRequired[str]
-    max_results: NotRequired[int]
-    filter: NotRequired[DescribeImagesFilterDict]
+    image_ids: NotRequired[list[ImageIdentifierDict] | None]
+    next_token: NotRequired[str | None]
+    max_results: NotRequired[int | None]
+    filter: NotRequired[DescribeImagesFilterDict | None]
 
 
 class DescribePullThroughCacheRulesRequestDict(TypedDict):
     """DescribePullThroughCacheRulesRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
-    ecr_repository_prefixes: NotRequired[list[str]]
-    next_token: NotRequired[str]
-    max_results: NotRequired[int]
+    registry_id: NotRequired[str | None]
+    ecr_repository_prefixes: NotRequired[list[str] | None]
+    next_token: NotRequired[str | None]
+    max_results: NotRequired[int | None]
 
 
 class DescribeRegistryRequestDict(TypedDict):
@@ -349,18 +355,18 @@ class DescribeRegistryRequestDict(TypedDict):
 class DescribeRepositoriesRequestDict(TypedDict):
     """DescribeRepositoriesRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
-    repository_names: NotRequired[list[str]]
-    next_token: NotRequired[str]
-    max_results: NotRequired[int]
+    registry_id: NotRequired[str | None]
+    repository_names: NotRequired[list[str] | None]
+    next_token: NotRequired[str | None]
+    max_results: NotRequired[int | None]
 
 
 class DescribeRepositoryCreationTemplatesRequestDict(TypedDict):
     """DescribeRepositoryCreationTemplatesRequest as a dict (snake_case keys)."""
 
-    prefixes: NotRequired[list[str]]
-    next_token: NotRequired[str]
-    max_results: NotRequired[int]
+    prefixes: NotRequired[list[str] | None]
+    next_token: NotRequired[str | None]
+    max_results: NotRequired[int | None]
 
 
 class GetAccountSettingRequestDict(TypedDict):
@@ -372,13 +378,13 @@ class GetAccountSettingRequestDict(TypedDict):
 class GetAuthorizationTokenRequestDict(TypedDict):
     """GetAuthorizationTokenRequest as a dict (snake_case keys)."""
 
-    registry_ids: NotRequired[list[str]]
+    registry_ids: NotRequired[list[str] | None]
 
 
 class GetDownloadUrlForLayerRequestDict(TypedDict):
     """GetDownloadUrlForLayerRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     layer_digest: Required[str]
 
@@ -386,24 +392,24 @@ class GetDownloadUrlForLayerRequestDict(TypedDict):
 class LifecyclePolicyPreviewFilterDict(TypedDict):
     """LifecyclePolicyPreviewFilter as a dict (snake_case keys)."""
 
-    tag_status: NotRequired[TagStatusValue | TagStatus]
+    tag_status: NotRequired[TagStatusValue | TagStatus | None]
 
 
 class GetLifecyclePolicyPreviewRequestDict(TypedDict):
     """GetLifecyclePolicyPreviewRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
-    image_ids: NotRequired[list[ImageIdentifierDict]]
-    next_token: NotRequired[str]
-    max_results: NotRequired[int]
-    filter: NotRequired[LifecyclePolicyPreviewFilterDict]
+    image_ids: NotRequired[list[ImageIdentifierDict] | None]
+    next_token: NotRequired[str | None]
+    max_results: NotRequired[int | None]
+    filter: NotRequired[LifecyclePolicyPreviewFilterDict | None]
 
 
 class GetLifecyclePolicyRequestDict(TypedDict):
     """GetLifecyclePolicyRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
 
 
@@ -418,7 +424,7 @@ class GetRegistryScanningConfigurationRequestDict(TypedDict):
 class GetRepositoryPolicyRequestDict(TypedDict):
     """GetRepositoryPolicyRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
 
 
@@ -429,15 +435,15 @@ class GetSigningConfigurationRequestDict(TypedDict):
 class InitiateLayerUploadRequestDict(TypedDict):
     """InitiateLayerUploadRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
 
 
 class ListImageReferrersFilterDict(TypedDict):
     """ListImageReferrersFilter as a dict (snake_case keys)."""
 
-    artifact_types: NotRequired[list[str]]
-    artifact_status: NotRequired[ArtifactStatusFilterValue | ArtifactStatusFilter]
+    artifact_types: NotRequired[list[str] | None]
+    artifact_status: NotRequired[ArtifactStatusFilterValue | ArtifactStatusFilter | None]
 
 
 class SubjectIdentifierDict(TypedDict):
@@ -449,36 +455,36 @@ class SubjectIdentifierDict(TypedDict):
 class ListImageReferrersRequestDict(TypedDict):
     """ListImageReferrersRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     subject_id: Required[SubjectIdentifierDict]
-    filter: NotRequired[ListImageReferrersFilterDict]
-    next_token: NotRequired[str]
-    max_results: NotRequired[int]
+    filter: NotRequired[ListImageReferrersFilterDict | None]
+    next_token: NotRequired[str | None]
+    max_results: NotRequired[int | None]
 
 
 class ListImagesFilterDict(TypedDict):
     """ListImagesFilter as a dict (snake_case keys)."""
 
-    tag_status: NotRequired[TagStatusValue | TagStatus]
-    image_status: NotRequired[ImageStatusFilterValue | ImageStatusFilter]
+    tag_status: NotRequired[TagStatusValue | TagStatus | None]
+    image_status: NotRequired[ImageStatusFilterValue | ImageStatusFilter | None]
 
 
 class ListImagesRequestDict(TypedDict):
     """ListImagesRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
-    next_token: NotRequired[str]
-    max_results: NotRequired[int]
-    filter: NotRequired[ListImagesFilterDict]
+    next_token: NotRequired[str | None]
+    max_results: NotRequired[int | None]
+    filter: NotRequired[ListImagesFilterDict | None]
 
 
 class ListPullTimeUpdateExclusionsRequestDict(TypedDict):
     """ListPullTimeUpdateExclusionsRequest as a dict (snake_case keys)."""
 
-    max_results: NotRequired[int]
-    next_token: NotRequired[str]
+    max_results: NotRequired[int | None]
+    next_token: NotRequired[str | None]
 
 
 class ListTagsForResourceRequestDict(TypedDict):
@@ -497,18 +503,18 @@ class PutAccountSettingRequestDict(TypedDict):
 class PutImageRequestDict(TypedDict):
     """PutImageRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     image_manifest: Required[str]
-    image_manifest_media_type: NotRequired[str]
-    image_tag: NotRequired[str]
-    image_digest: NotRequired[str]
+    image_manifest_media_type: NotRequired[str | None]
+    image_tag: NotRequired[str | None]
+    image_digest: NotRequired[str | None]
 
 
 class PutImageScanningConfigurationRequestDict(TypedDict):
     """PutImageScanningConfigurationRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     image_scanning_configuration: Required[ImageScanningConfigurationDict]
 
@@ -516,16 +522,18 @@ class PutImageScanningConfigurationRequestDict(TypedDict):
 class PutImageTagMutabilityRequestDict(TypedDict):
     """PutImageTagMutabilityRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     image_tag_mutability: Required[ImageTagMutabilityValue | ImageTagMutability]
-    image_tag_mutability_exclusion_filters: NotRequired[list[ImageTagMutabilityExclusionFilterDict]]
+    image_tag_mutability_exclusion_filters: NotRequired[
+        list[ImageTagMutabilityExclusionFilterDict] | None
+    ]
 
 
 class PutLifecyclePolicyRequestDict(TypedDict):
     """PutLifecyclePolicyRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     lifecycle_policy_text: Required[str]
 
@@ -553,8 +561,8 @@ class RegistryScanningRuleDict(TypedDict):
 class PutRegistryScanningConfigurationRequestDict(TypedDict):
     """PutRegistryScanningConfigurationRequest as a dict (snake_case keys)."""
 
-    scan_type: NotRequired[ScanTypeValue | ScanType]
-    rules: NotRequired[list[RegistryScanningRuleDict]]
+    scan_type: NotRequired[ScanTypeValue | ScanType | None]
+    rules: NotRequired[list[RegistryScanningRuleDict] | None]
 
 
 class ReplicationDestinationDict(TypedDict):
@@ -575,7 +583,7 @@ class ReplicationRuleDict(TypedDict):
     """ReplicationRule as a dict (snake_case keys)."""
 
     destinations: Required[list[ReplicationDestinationDict]]
-    repository_filters: NotRequired[list[RepositoryFilterDict]]
+    repository_filters: NotRequired[list[RepositoryFilterDict] | None]
 
 
 class ReplicationConfigurationDict(TypedDict):
@@ -601,7 +609,7 @@ class SigningRuleDict(TypedDict):
     """SigningRule as a dict (snake_case keys)."""
 
     signing_profile_arn: Required[str]
-    repository_filters: NotRequired[list[SigningRepositoryFilterDict]]
+    repository_filters: NotRequired[list[SigningRepositoryFilterDict] | None]
 
 
 class SigningConfigurationDict(TypedDict):
@@ -625,16 +633,16 @@ class RegisterPullTimeUpdateExclusionRequestDict(TypedDict):
 class SetRepositoryPolicyRequestDict(TypedDict):
     """SetRepositoryPolicyRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     policy_text: Required[str]
-    force: NotRequired[bool]
+    force: NotRequired[bool | None]
 
 
 class StartImageScanRequestDict(TypedDict):
     """StartImageScanRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     image_id: Required[ImageIdentifierDict]
 
@@ -642,9 +650,9 @@ class StartImageScanRequestDict(TypedDict):
 class StartLifecyclePolicyPreviewRequestDict(TypedDict):
     """StartLifecyclePolicyPreviewRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
-    lifecycle_policy_text: NotRequired[str]
+    lifecycle_policy_text: NotRequired[str | None]
 
 
 class TagResourceRequestDict(TypedDict):
@@ -664,7 +672,7 @@ class UntagResourceRequestDict(TypedDict):
 class UpdateImageStorageClassRequestDict(TypedDict):
     """UpdateImageStorageClassRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     image_id: Required[ImageIdentifierDict]
     target_storage_class: Required[TargetStorageClassValue | TargetStorageClass]
@@ -673,31 +681,35 @@ class UpdateImageStorageClassRequestDict(TypedDict):
 class UpdatePullThroughCacheRuleRequestDict(TypedDict):
     """UpdatePullThroughCacheRuleRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     ecr_repository_prefix: Required[str]
-    credential_arn: NotRequired[str]
-    custom_role_arn: NotRequired[str]
+    credential_arn: NotRequired[str | None]
+    custom_role_arn: NotRequired[str | None]
 
 
 class UpdateRepositoryCreationTemplateRequestDict(TypedDict):
     """UpdateRepositoryCreationTemplateRequest as a dict (snake_case keys)."""
 
     prefix: Required[str]
-    description: NotRequired[str]
-    encryption_configuration: NotRequired[EncryptionConfigurationForRepositoryCreationTemplateDict]
-    resource_tags: NotRequired[list[TagDict]]
-    image_tag_mutability: NotRequired[ImageTagMutabilityValue | ImageTagMutability]
-    image_tag_mutability_exclusion_filters: NotRequired[list[ImageTagMutabilityExclusionFilterDict]]
-    repository_policy: NotRequired[str]
-    lifecycle_policy: NotRequired[str]
-    applied_for: NotRequired[list[RCTAppliedForValue | RCTAppliedFor]]
-    custom_role_arn: NotRequired[str]
+    description: NotRequired[str | None]
+    encryption_configuration: NotRequired[
+        EncryptionConfigurationForRepositoryCreationTemplateDict | None
+    ]
+    resource_tags: NotRequired[list[TagDict] | None]
+    image_tag_mutability: NotRequired[ImageTagMutabilityValue | ImageTagMutability | None]
+    image_tag_mutability_exclusion_filters: NotRequired[
+        list[ImageTagMutabilityExclusionFilterDict] | None
+    ]
+    repository_policy: NotRequired[str | None]
+    lifecycle_policy: NotRequired[str | None]
+    applied_for: NotRequired[list[RCTAppliedForValue | RCTAppliedFor] | None]
+    custom_role_arn: NotRequired[str | None]
 
 
 class UploadLayerPartRequestDict(TypedDict):
     """UploadLayerPartRequest as a dict (snake_case keys)."""
 
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
     repository_name: Required[str]
     upload_id: Required[str]
     part_first_byte: Required[int]
@@ -709,4 +721,4 @@ class ValidatePullThroughCacheRuleRequestDict(TypedDict):
     """ValidatePullThroughCacheRuleRequest as a dict (snake_case keys)."""
 
     ecr_repository_prefix: Required[str]
-    registry_id: NotRequired[str]
+    registry_id: NotRequired[str | None]
