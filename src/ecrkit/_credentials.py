@@ -296,7 +296,7 @@ def _consume_exception(task: asyncio.Task[Credentials]) -> None:
 
 def _botocore_session(profile: str | None) -> Any:
     """A new ``botocore.session.Session`` (blocking; call only from a worker thread)."""
-    import botocore.session  # type: ignore[import-untyped]  # pyright: ignore[reportMissingTypeStubs]
+    import botocore.session  # pyright: ignore[reportMissingTypeStubs]
 
     return botocore.session.Session(profile=profile)
 

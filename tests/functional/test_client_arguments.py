@@ -33,9 +33,9 @@ async def test_nested_arguments_take_models_snake_dicts_and_wire_dicts() -> None
         await ecr.describe_images(
             repository_name="api",
             image_ids=deque(
-                [ImageIdentifier(image_tag="a"), {"image_tag": "b"}, {"imageTag": "c"}]
+                [ImageIdentifier(image_tag="a"), {"image_tag": "b"}, {"imageTag": "c"}]  # type: ignore[list-item]
             ),
-            filter={"tagStatus": "TAGGED"},  # type: ignore[typeddict-unknown-key]
+            filter={"tagStatus": "TAGGED"},  # type: ignore[arg-type]  # wire keys: runtime only
         )
     assert json.loads(transport.requests[0].body) == {
         "repositoryName": "api",
@@ -48,5 +48,5 @@ async def test_a_string_is_not_taken_as_a_sequence_of_names() -> None:
     client, _ = make_client()
     async with client as ecr:
         with pytest.raises(ParamValidationError) as info:
-            await ecr.describe_repositories(repository_names="api")  # type: ignore[arg-type]
+            await ecr.describe_repositories(repository_names="api")  # a str is a Sequence[str]
     assert info.value.fields == ["repository_names"]
