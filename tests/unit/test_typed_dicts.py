@@ -6,18 +6,46 @@ from __future__ import annotations
 import subprocess
 import sys
 import typing
+from typing import Any
 
+import botocore.session
 import pytest
 from pydantic import BaseModel
 
 import ecrkit.models as models
 from ecrkit._generated import typed_dicts
+from ecrkit.enums import TagStatus
 
 NAMES = sorted(typed_dicts.__all__)
 
 
+def _request_structures() -> set[str]:
+    """Structures reachable from some operation input, read from botocore's model."""
+    service = botocore.session.get_session().get_service_model("ecr")
+    seen: set[str] = set()
+
+    def visit(shape: Any) -> None:
+        if shape.type_name == "structure":
+            if shape.name in seen:
+                return
+            seen.add(shape.name)
+            for member in shape.members.values():
+                visit(member)
+        elif shape.type_name == "list":
+            visit(shape.member)
+        elif shape.type_name == "map":
+            visit(shape.key)
+            visit(shape.value)
+
+    for name in service.operation_names:
+        input_shape = service.operation_model(name).input_shape
+        if input_shape is not None:
+            visit(input_shape)
+    return seen
+
+
 def test_one_typed_dict_per_request_structure() -> None:
-    assert len(NAMES) == 78  # the structures reachable from some operation input
+    assert {n.removesuffix("Dict") for n in NAMES} == _request_structures()
     for name in NAMES:
         assert isinstance(getattr(models, name.removesuffix("Dict")), type)
         assert getattr(models, name) is getattr(typed_dicts, name)
@@ -38,10 +66,13 @@ def test_keys_and_required_keys_match_the_model(name: str) -> None:
 
 def test_enum_members_take_known_literals_and_nested_structures_their_typed_dict() -> None:
     hints = typing.get_type_hints(typed_dicts.DescribeImagesRequestDict)
-    assert hints["image_ids"] == list[typed_dicts.ImageIdentifierDict]
-    assert hints["filter"] is typed_dicts.DescribeImagesFilterDict
+    # Optional members also take None ("not set"); required ones do not.
+    assert hints["repository_name"] is str
+    assert hints["image_ids"] == list[typed_dicts.ImageIdentifierDict] | None
+    assert hints["filter"] == typed_dicts.DescribeImagesFilterDict | None
     tag_status = typing.get_type_hints(typed_dicts.DescribeImagesFilterDict)["tag_status"]
     assert str not in typing.get_args(tag_status)
+    assert TagStatus in typing.get_args(tag_status)
 
 
 def test_typed_dicts_load_only_when_asked_for() -> None:
