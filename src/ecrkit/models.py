@@ -8,6 +8,11 @@ exact wire JSON. Enum-typed fields accept the known values (the ``...Value``
 Literal aliases, or the ``StrEnum`` classes of :mod:`ecrkit.enums`) and keep any
 value the service adds later as a plain ``str``.
 
+Every structure a request can hold also has a ``TypedDict`` of its dict form, named
+after it (``ImageIdentifierDict``, ``DescribeImagesFilterDict``, ...): snake_case keys,
+for annotating the dicts you pass as nested arguments. Type checkers use them; at
+runtime they load only when one is accessed.
+
 Names load lazily: ``from ecrkit.models import ImageDetail`` imports only the
 module that defines it, so importing ecrkit does not build 219 classes.
 """
