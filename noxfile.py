@@ -101,9 +101,19 @@ def tests_min(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over src/ecrkit (generated code included) and typing_tests/."""
-    _install(session, "typing")
-    session.run("mypy", *session.posargs)
+    """Both checkers users run, with no plugin: mypy --strict and pyright strict over
+    src/ecrkit (generated code included), typing_tests/ and the README/docs code
+    samples; mypy over tests/ and tools/; ``pyright --verifytypes`` at 100%."""
+    _install(session, "typing", "test")
+    # Not under .nox/: pyright skips dot-directories even when named on the command line.
+    samples = "build/doc-samples"
+    session.run("python", "tools/doc_samples.py", samples)
+    session.run("mypy", *session.posargs)  # src/ecrkit + typing_tests (pyproject)
+    session.run("mypy", "--strict", samples)
+    session.run("mypy", "--explicit-package-bases", "tests", "tools")
+    session.run("pyright")  # src/ecrkit + typing_tests (pyproject)
+    session.run("pyright", samples)
+    session.run("pyright", "--verifytypes", "ecrkit", "--ignoreexternal")
 
 
 @nox.session

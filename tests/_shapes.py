@@ -9,7 +9,7 @@ from typing import Any
 from botocore.model import Shape
 from hypothesis import strategies as st
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 _EXTRA_KEYS = st.text(
     st.characters(min_codepoint=97, max_codepoint=122), min_size=3, max_size=8
 ).map(lambda s: f"zz{s}")
@@ -36,7 +36,7 @@ def wire_values(shape: Shape, *, output: bool, depth: int = 0) -> st.SearchStrat
             known = st.sampled_from(enum)
             return known | _TEXT.filter(bool) if output else known
         return st.text(
-            st.characters(blacklist_categories=("Cs",)),
+            st.characters(exclude_categories=["Cs"]),
             min_size=int(low or 0),
             max_size=int(low or 0) + 12,
         )

@@ -1,4 +1,5 @@
-"""Checked by mypy --strict (never run): the client as a user writes it."""
+"""Checked by mypy --strict and pyright strict, no plugins (never run): the client as a
+user writes it."""
 
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ from typing import assert_type
 from ecrkit import ClientConfig, Credentials, ECRClient, ResponseMetadata
 from ecrkit.enums import TagStatus
 from ecrkit.errors import (
-    ConnectionError,
     CredentialsError,
     EcrkitError,
+    EndpointConnectionError,
     ImageNotFoundException,
     LimitExceededException,
     ParamValidationError,
     RepositoryNotFoundException,
     ServiceError,
-    TimeoutError,
+    TransportTimeoutError,
 )
 from ecrkit.models import (
     AuthorizationData,
@@ -55,7 +56,8 @@ async def describe(region: str) -> list[str]:
 
 
 async def nested_inputs(ecr: ECRClient) -> None:
-    # Nested members accept the model or a plain dict (snake_case or wire names).
+    # Nested members accept the model or a dict typed by its TypedDict (snake_case keys;
+    # wire keys are accepted at runtime only, see typed_dicts_usage.py).
     by_model = await ecr.describe_images(
         repository_name="api",
         image_ids=[ImageIdentifier(image_tag="v1"), {"image_digest": "sha256:abc"}],
@@ -63,14 +65,14 @@ async def nested_inputs(ecr: ECRClient) -> None:
         max_results=50,
     )
     by_dict = await ecr.describe_images(
-        repository_name="api", filter={"tagStatus": "UNTAGGED"}, image_ids=({"imageTag": "v2"},)
+        repository_name="api", filter={"tag_status": "UNTAGGED"}, image_ids=({"image_tag": "v2"},)
     )
     assert_type(by_model, DescribeImagesResponse)
     assert_type(by_dict, DescribeImagesResponse)
 
     created = await ecr.create_repository(
         repository_name="api",
-        tags=[Tag(key="team", value="platform"), {"Key": "env", "Value": "prod"}],
+        tags=[Tag(key="team", value="platform"), {"key": "env", "value": "prod"}],
         image_tag_mutability="IMMUTABLE",
     )
     assert_type(created, CreateRepositoryResponse)
@@ -107,8 +109,8 @@ async def handle_errors(ecr: ECRClient) -> int:
     except ParamValidationError as exc:
         assert_type(exc.fields, list[str])
         return 422
-    except (ConnectionError, TimeoutError, CredentialsError) as exc:
-        assert_type(exc, ConnectionError | TimeoutError | CredentialsError)
+    except (EndpointConnectionError, TransportTimeoutError, CredentialsError) as exc:
+        assert_type(exc, EndpointConnectionError | TransportTimeoutError | CredentialsError)
         return 503
     except EcrkitError:
         return 500
@@ -142,13 +144,14 @@ async def configured() -> None:
 
 
 async def rejected_by_the_type_checker(ecr: ECRClient) -> None:
-    """Each line must be a type error; with warn_unused_ignores (mypy --strict) an
-    ignore that stops being needed fails the check, so these lines prove the
-    signatures stay precise (not Any, required stays required)."""
-    await ecr.describe_images()  # type: ignore[call-arg]
-    await ecr.describe_images(repository_name=42)  # type: ignore[arg-type]
-    await ecr.describe_images(repository_name="api", max_results="10")  # type: ignore[arg-type]
-    await ecr.describe_images(repository_name="api", bogus=1)  # type: ignore[call-arg]
-    await ecr.describe_images("api")  # type: ignore[call-arg]
+    """Each line must be a type error in both checkers. An ignore that stops being
+    needed fails the check (mypy warn_unused_ignores; pyright
+    reportUnnecessaryTypeIgnoreComment), so these lines prove the signatures stay
+    precise: not Any, required stays required."""
+    await ecr.describe_images()  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    await ecr.describe_images(repository_name=42)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    await ecr.describe_images(repository_name="api", max_results="10")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    await ecr.describe_images(repository_name="api", bogus=1)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    await ecr.describe_images("api")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     resp = await ecr.describe_images(repository_name="api")
-    resp.image_details[0].image_size_in_bytes.bit_length()  # type: ignore[union-attr]
+    resp.image_details[0].image_size_in_bytes.bit_length()  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess]

@@ -1,4 +1,5 @@
-"""Checked by mypy --strict (never run): the models as a user writes them."""
+"""Checked by mypy --strict and pyright strict, no plugins (never run): the models as a
+user writes them."""
 
 from __future__ import annotations
 
@@ -52,3 +53,23 @@ except (ImageNotFoundException, ServiceError) as exc:
     assert_type(exc.message, str)
 except ParamValidationError as exc:
     assert_type(exc.fields, list[str])
+
+
+# Constructed by snake_case name, typed per keyword (pydantic's dataclass_transform, no
+# plugin): wire names are for validated data, not for the constructor.
+identifier = ImageIdentifier(image_tag="v1")
+assert_type(identifier.image_tag, str | None)
+assert_type(DescribeImagesRequest(repository_name="api").registry_id, str | None)
+parsed = ImageIdentifier.model_validate({"imageTag": "v1"})  # wire keys validate
+assert_type(parsed, ImageIdentifier)
+assert_type(parsed.model_dump(by_alias=True), dict[str, Any])
+
+
+def rejected_by_the_type_checker() -> None:
+    """Each line must be a type error in both checkers (see client_usage.py)."""
+    ImageIdentifier(imag_tag="v1")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    ImageIdentifier(imageTag="v1")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    ImageIdentifier(image_tag=1)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    DescribeImagesRequest()  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    DescribeImagesRequest(repository_name="api", max_results="5")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    DescribeImagesRequest("api")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]

@@ -1,10 +1,18 @@
-"""Checked by mypy --strict (never run): paginators and waiters as a user writes them."""
+"""Checked by mypy --strict and pyright strict, no plugins (never run): paginators and
+waiters as a user writes them."""
 
 from __future__ import annotations
 
 from typing import assert_type
 
 from ecrkit import ECRClient
+from ecrkit.errors import (
+    ServiceError,
+    WaiterError,
+    WaiterFailureError,
+    WaiterTimeoutError,
+    WaiterUnexpectedError,
+)
 from ecrkit.models import (
     DescribeImageScanFindingsResponse,
     DescribeImagesResponse,
@@ -13,7 +21,9 @@ from ecrkit.models import (
     ImageDetail,
     ImageIdentifier,
     ImageScanFinding,
+    ImageScanStatus,
     ListImagesResponse,
+    ScanStatusValue,
 )
 from ecrkit.paginators import (
     DescribeImageScanFindingsPages,
@@ -73,7 +83,7 @@ async def scan_findings(ecr: ECRClient) -> None:
     async for page in paginator.paginate(repository_name="api", image_id={"image_tag": "v1"}):
         assert_type(page, DescribeImageScanFindingsResponse)
         if page.image_scan_status is not None:
-            assert_type(page.image_scan_status.status, str | None)
+            assert_type(page.image_scan_status.status, ScanStatusValue | str | None)
     full = await paginator.paginate(
         repository_name="api", image_id={"image_tag": "v1"}
     ).build_full_result()
@@ -95,10 +105,34 @@ async def waiters(ecr: ECRClient) -> None:
     )
 
 
+async def waiter_errors(ecr: ECRClient) -> None:
+    waiter = ecr.get_waiter("image_scan_complete")
+    try:
+        await waiter.wait(repository_name="api", image_id={"image_tag": "v1"})
+    except WaiterTimeoutError as exc:
+        assert_type(exc.attempts, int)
+        assert_type(exc.reason, str)
+        last = exc.last_response  # the polled operation's response, or None
+        if isinstance(last, DescribeImageScanFindingsResponse):
+            assert_type(last.image_scan_status, ImageScanStatus | None)
+    except (WaiterFailureError, WaiterUnexpectedError) as exc:
+        assert_type(exc.last_error, ServiceError | None)
+    except WaiterError as exc:
+        assert_type(exc.waiter_name, str)
+
+
 async def mistakes(ecr: ECRClient) -> None:
-    ecr.get_paginator("put_image")  # type: ignore[call-overload]
-    ecr.get_waiter("nope")  # type: ignore[call-overload]
+    """Each line must be a type error in both checkers (see client_usage.py)."""
+    ecr.get_paginator("put_image")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    ecr.get_waiter("nope")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     ecr.get_paginator("list_images").paginate(
         repository_name="api",
-        pagination_config={"MaxItems": 5},  # type: ignore[arg-type]
+        pagination_config={"MaxItems": 5},  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    )
+    ecr.get_paginator("describe_images").paginate(repository_name="api", next_token="t")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    await ecr.get_waiter("image_scan_complete").wait(repository_name="api")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    await ecr.get_waiter("image_scan_complete").wait(
+        repository_name="api",
+        image_id={"image_tag": "v1"},
+        waiter_config={"delay": 5, "tries": 3},  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     )

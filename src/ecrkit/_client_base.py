@@ -18,10 +18,10 @@ import logging
 import os
 import time
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -402,9 +402,7 @@ class BaseClient:
         # after that these local imports are dictionary lookups.
         from ._model import build_request
 
-        given = {
-            k: list(v) if isinstance(v, tuple) else v for k, v in params.items() if v is not None
-        }
+        given = {k: _plain(v) for k, v in params.items() if v is not None}
         return await self._invoke(op, build_request(op.request_cls, given))
 
     async def _invoke(self, op: Operation[Req, Resp], request: Req) -> Resp:
@@ -468,7 +466,7 @@ class BaseClient:
                     except ResponseParseError as exc:
                         exc.attempts = attempt
                         raise
-                    parsed._response_metadata = ResponseMetadata(
+                    parsed._response_metadata = ResponseMetadata(  # pyright: ignore[reportPrivateUsage]
                         request_id, status, attempt - 1, response.headers
                     )
                     return parsed
@@ -621,7 +619,7 @@ class BaseClient:
         query = "&".join(
             f"{quote(key, safe='-_.~')}={quote(_query_value(item), safe='-_.~')}"
             for key, value in json.loads(serialize(request)).items()
-            for item in (value if isinstance(value, list) else [value])
+            for item in _as_list(value)
         )
         url = rt.url + (f"?{query}" if query else "")
         return presign_url(
@@ -647,3 +645,20 @@ def _days(offset: timedelta) -> str:
 def _query_value(value: Any) -> str:
     # botocore formats non-string members with str() (so True -> "True").
     return value if isinstance(value, str) else str(value)
+
+
+def _as_list(value: object) -> list[object]:
+    return cast("list[object]", value) if isinstance(value, list) else [value]
+
+
+def _plain(value: object) -> object:
+    """A top-level argument as strict validation takes it. The generated ``Sequence`` /
+    ``Mapping`` parameters accept any sequence or mapping (tuple, deque, UserList,
+    MappingProxyType ...): turned into a list or dict here, once per call."""
+    if isinstance(value, (str, list, dict, int, float, bytes, bytearray)):
+        return cast(object, value)
+    if isinstance(value, Sequence):
+        return list(cast("Sequence[object]", value))
+    if isinstance(value, Mapping):
+        return dict(cast("Mapping[object, object]", value))
+    return value

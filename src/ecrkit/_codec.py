@@ -8,8 +8,8 @@ become ecrkit errors, never bare pydantic ones.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
@@ -50,10 +50,10 @@ def _unencodable(value: Any, path: str) -> Iterator[tuple[str, str]]:
         for name in type(value).model_fields:
             yield from _unencodable(getattr(value, name), f"{path}.{name}" if path else name)
     elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
+        for index, item in enumerate(cast("Sequence[object]", value)):
             yield from _unencodable(item, f"{path}[{index}]")
     elif isinstance(value, dict):
-        for key, item in value.items():
+        for key, item in cast("dict[object, object]", value).items():
             yield from _unencodable(key, f"{path}[{key!r}] (key)")
             yield from _unencodable(item, f"{path}[{key!r}]")
 

@@ -387,7 +387,7 @@ def _consume_exception(task: asyncio.Task[Credentials]) -> None:
 
 def _botocore_session(profile: str | None) -> Any:
     """A new ``botocore.session.Session`` (blocking; call only from a worker thread)."""
-    import botocore.session  # type: ignore[import-untyped]
+    import botocore.session  # pyright: ignore[reportMissingTypeStubs]
 
     return botocore.session.Session(profile=profile)
 

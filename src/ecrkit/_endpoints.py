@@ -1,3 +1,6 @@
+# pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false
+# pyright: reportUnknownLambdaType=false, reportUnknownMemberType=false
+# (this module walks untyped JSON rule documents: their values are Any by nature)
 """A generic evaluator for Smithy endpoint rule sets (``endpoint-rule-set-1.json``).
 
 AWS publishes each service's endpoint logic as data: a tree of rules whose
@@ -343,7 +346,7 @@ _REGION_RULE = (
 )
 
 
-def check_region(region: str, source: str) -> str:
+def check_region(region: object, source: str) -> str:
     """Return ``region`` if it is a valid host label, else raise naming ``source``.
 
     The region is pasted into the endpoint host (``api.ecr.{Region}.amazonaws.com``):
@@ -355,7 +358,7 @@ def check_region(region: str, source: str) -> str:
     return region
 
 
-def check_endpoint_url(url: str, source: str) -> str:
+def check_endpoint_url(url: object, source: str) -> str:
     """Return ``url`` if it is usable as an endpoint, else raise naming ``source``.
 
     Usable: ASCII without whitespace or control characters, scheme ``http`` or

@@ -7,8 +7,8 @@
     ├── CredentialsError                         no credentials, or a refresh failed
     ├── EndpointResolutionError (also ValueError) no endpoint for this region/flags
     ├── TransportError                           the request did not get an HTTP answer
-    │   ├── ConnectionError                      connect/reset/DNS failures
-    │   └── TimeoutError (also builtins.TimeoutError)
+    │   ├── EndpointConnectionError              connect/reset/DNS failures
+    │   └── TransportTimeoutError (also builtins.TimeoutError)
     ├── ResponseParseError                       a 2xx body that does not fit the model
     ├── ServiceError                             the service answered with an error
     │   └── <one generated class per modeled exception, e.g. RepositoryNotFoundException>
@@ -21,26 +21,34 @@
         └── WaiterUnexpectedError                a service error no acceptor expected
 
 ``asyncio.CancelledError`` is never wrapped.
+
+``ConnectionError`` and ``TimeoutError`` are the earlier names of
+``EndpointConnectionError`` and ``TransportTimeoutError``, kept as aliases but left out
+of ``__all__``: a star import must not rebind the builtins to classes that no longer
+catch them (``except TimeoutError`` around ``asyncio.timeout`` would stop working).
 """
 
 from __future__ import annotations
 
 import builtins
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ._model import EcrResponse
 
 __all__ = [
     "ClientClosedError",
-    "ConnectionError",
     "CredentialsError",
     "EcrkitError",
+    "EndpointConnectionError",
     "EndpointResolutionError",
     "EventLoopError",
     "PaginationError",
     "ParamValidationError",
     "ResponseParseError",
     "ServiceError",
-    "TimeoutError",
     "TransportError",
+    "TransportTimeoutError",
     "WaiterError",
     "WaiterFailureError",
     "WaiterTimeoutError",
@@ -78,6 +86,10 @@ class ParamValidationError(EcrkitError, ValueError):
     path uses the Python (snake_case) field names, e.g. ``filter.tag_status``.
     """
 
+    #: The operation or shape whose parameters failed.
+    shape: str
+    errors: list[tuple[str, str]]
+
     def __init__(self, operation_or_shape: str, errors: list[tuple[str, str]]) -> None:
         self.shape = operation_or_shape
         self.errors = errors
@@ -102,16 +114,25 @@ class TransportError(EcrkitError):
     """The request got no complete HTTP response."""
 
 
-class ConnectionError(TransportError):
+class EndpointConnectionError(TransportError):
     """Could not connect, or the connection broke before a full response arrived."""
 
 
-class TimeoutError(TransportError, builtins.TimeoutError):
+class TransportTimeoutError(TransportError, builtins.TimeoutError):
     """A connect, read or total timeout expired."""
+
+
+#: The earlier names (see the module docstring); not in ``__all__``.
+ConnectionError = EndpointConnectionError
+TimeoutError = TransportTimeoutError
 
 
 class ResponseParseError(EcrkitError):
     """A successful response body did not match the model (or was not JSON)."""
+
+    operation_name: str | None
+    status_code: int | None
+    request_id: str | None
 
     def __init__(
         self,
@@ -138,6 +159,14 @@ class ServiceError(EcrkitError):
     error_code: ClassVar[str | None] = None
     #: snake_case name -> wire name of the modeled members beyond code/message.
     modeled_fields: ClassVar[dict[str, str]] = {}
+
+    code: str
+    message: str
+    status_code: int | None
+    request_id: str | None
+    operation_name: str | None
+    #: The error response's JSON body.
+    body: dict[str, Any]
 
     def __init__(
         self,
@@ -224,17 +253,24 @@ class PaginationError(EcrkitError):
 class WaiterError(EcrkitError):
     """A waiter stopped without reaching its success state.
 
-    ``last_response`` is the last successful response (or ``None``),
+    ``last_response`` is the last successful response of the polled operation (or
+    ``None``), typed as the response base class: this runtime is service-agnostic, so
+    narrow it with ``isinstance`` (e.g. ``DescribeImageScanFindingsResponse``);
     ``last_error`` the last service error (or ``None``), ``attempts`` the
     number of calls made.
     """
+
+    waiter_name: str
+    reason: str
+    last_response: EcrResponse | None
+    last_error: ServiceError | None
 
     def __init__(
         self,
         waiter_name: str,
         reason: str,
         *,
-        last_response: Any = None,
+        last_response: EcrResponse | None = None,
         last_error: ServiceError | None = None,
         attempts: int = 0,
     ) -> None:

@@ -15,7 +15,7 @@ would only go stale and reject valid requests.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
@@ -36,7 +36,7 @@ M = TypeVar("M", bound="EcrModel")
 class EcrModel(BaseModel):
     """Base of every ECR shape: snake_case fields, camelCase wire aliases."""
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         validate_by_name=True,
         validate_by_alias=True,
         # Unknown response fields are ignored (forward compatible); requests are

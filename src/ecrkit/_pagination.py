@@ -19,7 +19,7 @@ import binascii
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import aclosing
-from typing import Any, Generic, NamedTuple, TypedDict, TypeVar, get_args
+from typing import Any, Generic, NamedTuple, TypedDict, TypeVar, cast, get_args
 
 from ._exceptions import PaginationError
 from ._model import EcrModel, EcrResponse
@@ -76,7 +76,7 @@ def decode_token(token: str) -> dict[str, Any]:
         raise ValueError("starting_token is not a valid resume token") from None
     if not isinstance(data, dict):
         raise ValueError("starting_token is not a valid resume token")
-    return data
+    return cast("dict[str, Any]", data)
 
 
 def _parse_starting_token(token: str, spec: PaginatorSpec) -> tuple[dict[str, Any], int]:
@@ -202,7 +202,7 @@ class PageIterator(Generic[Page, Item]):
                     start = skip
                     self._drop_head(page, primary, skip)
                 self._first_page = page
-            items = _get(page, primary) or []
+            items: list[Any] = _get(page, primary) or []
             if self._max_items is not None and total + len(items) > self._max_items:
                 keep = self._max_items - total
                 _set(page, primary, list(items[:keep]))

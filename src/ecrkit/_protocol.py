@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 __all__ = ["CONTENT_TYPE", "ErrorInfo", "ResponseMetadata", "operation_headers", "parse_error"]
 
@@ -25,7 +25,7 @@ class ResponseMetadata:
     request_id: str | None = None
     http_status_code: int = 0
     retry_attempts: int = 0
-    http_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    http_headers: Mapping[str, str] = field(default_factory=dict[str, str], repr=False)
 
 
 def operation_headers(target_prefix: str, operation: str) -> dict[str, str]:
@@ -62,7 +62,7 @@ def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorIn
             doc = json.loads(body)
         except ValueError:
             doc = None
-    data: dict[str, Any] = doc if isinstance(doc, dict) else {}
+    data: dict[str, Any] = cast("dict[str, Any]", doc) if isinstance(doc, dict) else {}
     raw = headers.get("x-amzn-ErrorType") or data.get("__type") or data.get("code") or ""
     code = _sanitize_code(str(raw)) or str(status)
     message = data.get("message", data.get("Message", data.get("errorMessage")))

@@ -276,7 +276,7 @@ def _query_pairs(query: str) -> list[tuple[str, str]]:
     """Canonically re-encoded ``(key, value)`` pairs in URL order; empty items dropped."""
     if not query:
         return []
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for item in query.split("&"):
         if item:
             key, _, value = item.partition("=")

@@ -280,7 +280,7 @@ def _redact_request_info(exc: BaseException) -> None:
     headers in ``request_info``; it is chained as the ``__cause__`` of the error we
     raise, so the signature and session token would reach any ``repr()`` of it.
     """
-    if isinstance(exc, aiohttp.ClientResponseError) and exc.request_info is not None:
+    if isinstance(exc, aiohttp.ClientResponseError) and exc.request_info is not None:  # pyright: ignore[reportUnnecessaryComparison]
         info = exc.request_info
         headers = CIMultiDict(
             (name, "***" if name.lower() in _SECRET_HEADERS else value)

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, ValidationInfo
 
-__all__ = ["Blob", "Document", "Timestamp", "TimestampHTTP", "TimestampISO"]
+__all__ = ["Blob", "Document", "Timestamp", "TimestampHTTP", "TimestampISO", "empty_list"]
 
 
 def _utc(value: datetime) -> datetime:
@@ -89,3 +89,9 @@ TimestampHTTP = Annotated[
 Blob = Annotated[bytes, BeforeValidator(_blob_in), PlainSerializer(_blob_out, when_used="json")]
 #: A free-form JSON document.
 Document = Any
+
+
+def empty_list() -> list[Any]:
+    """The default of response list fields. A typed ``list``: with a bare ``list`` as
+    ``default_factory``, pyright infers ``list[Unknown]`` for the field."""
+    return []

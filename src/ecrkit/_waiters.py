@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, Literal, NamedTuple, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypedDict, TypeVar, cast
 
 from ._exceptions import (
     ServiceError,
@@ -29,9 +29,12 @@ from ._exceptions import (
     WaiterUnexpectedError,
 )
 
+if TYPE_CHECKING:
+    from ._model import EcrResponse
+
 __all__ = ["Acceptor", "Waiter", "WaiterConfig", "WaiterSpec", "smithy_delay"]
 
-Resp = TypeVar("Resp")
+Resp = TypeVar("Resp", bound="EcrResponse")
 State = Literal["success", "failure", "retry"]
 Matcher = Literal["path", "pathAll", "pathAny", "status", "error"]
 
@@ -84,9 +87,10 @@ class Acceptor(NamedTuple):
             return _equal(value, self.expected)
         if not isinstance(value, list):
             return False
+        values = cast("list[object]", value)
         if self.matcher == "pathAll":
-            return bool(value) and all(_equal(v, self.expected) for v in value)
-        return any(_equal(v, self.expected) for v in value)
+            return bool(values) and all(_equal(v, self.expected) for v in values)
+        return any(_equal(v, self.expected) for v in values)
 
 
 def _equal(value: Any, expected: Any) -> bool:
@@ -184,7 +188,7 @@ class Waiter(Generic[Resp]):
                 error, response = exc, None
             state = next((a.state for a in spec.acceptors if a.matches(response, error)), None)
             if state == "success":
-                return response  # type: ignore[return-value]  # None only for error-matched success
+                return response  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # None only for error-matched success
             if state == "failure":
                 raise WaiterFailureError(
                     spec.name,
@@ -218,7 +222,7 @@ class Waiter(Generic[Resp]):
             await self._sleep(pause)
 
     def _timeout(
-        self, why: str, response: Any, error: ServiceError | None, attempts: int
+        self, why: str, response: Resp | None, error: ServiceError | None, attempts: int
     ) -> WaiterError:
         return WaiterTimeoutError(
             self.spec.name,

@@ -6,3 +6,38 @@ the service adds later (kept as a ``str``). The matching ``Literal`` aliases
 """
 
 from ._generated.enums import *  # noqa: F403
+
+__all__ = [
+    # BEGIN generated names (tools/codegen keeps this block current)
+    "ArtifactStatus",
+    "ArtifactStatusFilter",
+    "EncryptionType",
+    "FindingSeverity",
+    "ImageActionType",
+    "ImageFailureCode",
+    "ImageStatus",
+    "ImageStatusFilter",
+    "ImageTagMutability",
+    "ImageTagMutabilityExclusionFilterType",
+    "LayerAvailability",
+    "LayerFailureCode",
+    "LifecyclePolicyPreviewStatus",
+    "LifecyclePolicyStorageClass",
+    "LifecyclePolicyTargetStorageClass",
+    "RCTAppliedFor",
+    "ReplicationBackfillResultStatus",
+    "ReplicationBackfillStatus",
+    "ReplicationStatus",
+    "RepositoryFilterType",
+    "ScanFrequency",
+    "ScanStatus",
+    "ScanType",
+    "ScanningConfigurationFailureCode",
+    "ScanningRepositoryFilterType",
+    "SigningRepositoryFilterType",
+    "SigningStatus",
+    "TagStatus",
+    "TargetStorageClass",
+    "UpstreamRegistry",
+    # END generated names
+]

@@ -15,3 +15,21 @@ from ._generated.paginators import *  # noqa: F403 - every generated paginator (
 from ._pagination import PageIterator as PageIterator
 from ._pagination import PaginationConfig as PaginationConfig
 from ._pagination import Paginator as Paginator
+
+__all__ = [
+    "PageIterator",
+    "PaginationConfig",
+    "Paginator",
+    # BEGIN generated names (tools/codegen keeps this block current)
+    "DescribeImageScanFindingsPages",
+    "DescribeImageScanFindingsPaginator",
+    "DescribeImagesPaginator",
+    "DescribePullThroughCacheRulesPaginator",
+    "DescribeReplicationBackfillResultsPaginator",
+    "DescribeRepositoriesPaginator",
+    "DescribeRepositoryCreationTemplatesPaginator",
+    "GetLifecyclePolicyPreviewPaginator",
+    "ListImagesPaginator",
+    "ListReplicationBackfillsPaginator",
+    # END generated names
+]

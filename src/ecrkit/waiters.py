@@ -13,3 +13,12 @@ Failures raise :class:`~ecrkit.errors.WaiterError` subclasses.
 from ._generated.waiters import *  # noqa: F403 - every generated waiter (see its __all__)
 from ._waiters import Waiter as Waiter
 from ._waiters import WaiterConfig as WaiterConfig
+
+__all__ = [
+    "Waiter",
+    "WaiterConfig",
+    # BEGIN generated names (tools/codegen keeps this block current)
+    "ImageScanCompleteWaiter",
+    "LifecyclePolicyPreviewCompleteWaiter",
+    # END generated names
+]

@@ -125,7 +125,7 @@ async def test_1000_concurrent_calls_across_expiry_load_twice_and_never_sign_exp
             current_wave = wave
             started[wave].set()
             sent = per_wave * (wave + 1)
-            await _until(lambda n=sent: len(transport.requests) == n, f"wave {wave} sent")
+            await _until(lambda n=sent: len(transport.requests) == n, f"wave {wave} sent")  # type: ignore[misc]
             if wave:
                 released[wave - 1].set()
         released[-1].set()

@@ -470,7 +470,7 @@ def _botocore_url(region: str, **config: Any) -> str:
 async def test_endpoint_selection_matches_botocore(
     region: str, config: dict[str, bool], expected: str
 ) -> None:
-    client, transport = make_client(region=region, config=ClientConfig(**config))
+    client, transport = make_client(region=region, config=ClientConfig(**config))  # type: ignore[arg-type]
     async with client as ecr:
         await ecr.describe_registry()
     url = transport.requests[0].url

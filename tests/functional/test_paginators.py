@@ -13,7 +13,7 @@ import base64
 import gc
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Unpack
 
 import pytest
 
@@ -33,6 +33,7 @@ from ecrkit.paginators import (
     DescribeImageScanFindingsPaginator,
     ListImagesPaginator,
     PageIterator,
+    PaginationConfig,
 )
 
 from ._support import json_response, make_client
@@ -214,7 +215,7 @@ SCAN_PAGES: list[Doc] = [
 ]
 
 
-def scan_pages(ecr: Any, **config: Any) -> DescribeImageScanFindingsPages:
+def scan_pages(ecr: Any, **config: Unpack[PaginationConfig]) -> DescribeImageScanFindingsPages:
     paginator = ecr.get_paginator("describe_image_scan_findings")
     assert isinstance(paginator, DescribeImageScanFindingsPaginator)
     pages = paginator.paginate(
@@ -347,7 +348,7 @@ async def test_unknown_pagination_config_key_is_type_error() -> None:
         with pytest.raises(TypeError, match="MaxItems"):
             ecr.get_paginator("list_images").paginate(
                 repository_name="repo",
-                pagination_config={"MaxItems": 5},  # type: ignore[typeddict-unknown-key]
+                pagination_config={"MaxItems": 5},  # type: ignore[arg-type]
             )
     assert transport.requests == []
 

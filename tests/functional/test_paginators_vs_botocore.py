@@ -178,7 +178,8 @@ def _mock_handler(pages: list[Doc]) -> Callable[[HttpRequest], HttpResponse]:
 
 
 def _dump(model: EcrModel) -> Doc:
-    return instants(model.model_dump(by_alias=True, exclude_unset=True, exclude_none=True))
+    dumped: Doc = instants(model.model_dump(by_alias=True, exclude_unset=True, exclude_none=True))
+    return dumped
 
 
 def _search(doc: Doc, path: Path) -> Any:

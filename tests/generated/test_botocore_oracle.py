@@ -49,7 +49,7 @@ def test_every_operation_is_generated() -> None:
 def test_request_body_matches_botocore(op_name: str, data: st.DataObject) -> None:
     op = SERVICE.operation_model(op_name)
     params = data.draw(wire_values(op.input_shape, output=False), label="params")
-    request_cls = getattr(ecrkit.models, OPERATIONS[op_name][1])
+    request_cls = getattr(ecrkit.models, str(OPERATIONS[op_name][1]))
     ours = json.loads(_codec.serialize(build_request(request_cls, params)))
     theirs = json.loads(SERIALIZER.serialize_to_request(params, op)["body"] or b"{}")
     assert ours == theirs
@@ -64,7 +64,7 @@ def test_response_parse_matches_botocore(op_name: str, data: st.DataObject) -> N
     body = json.dumps(doc).encode()
     theirs = PARSER.parse({"status_code": 200, "headers": {}, "body": body}, op.output_shape)
     theirs.pop("ResponseMetadata", None)
-    response_cls = getattr(ecrkit.models, OPERATIONS[op_name][2])
+    response_cls = getattr(ecrkit.models, str(OPERATIONS[op_name][2]))
     parsed = _codec.parse_response(response_cls, body)
     ours = parsed.model_dump(by_alias=True, exclude_none=True, exclude_unset=True)
     assert instants(ours) == instants(theirs)

@@ -129,3 +129,21 @@ def test_shared_structures_that_contain_each_other_share_a_module(tmp_path: Path
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.startswith("toy_generated")]:
             del sys.modules[name]
+
+
+def test_facade_blocks_list_the_generated_names() -> None:
+    """The generated part of a facade's ``__all__`` is rewritten in place; the
+    hand-written names above it stay; a facade without the block is an error."""
+    from tools.codegen import emit_facades
+
+    text = f'__all__ = [\n    "Hand",\n{emit_facades.BEGIN}    "Stale",\n{emit_facades.END}]\n'
+    updated = emit_facades.update(text, ["B", "A"], "x.py")
+    assert updated == text.replace('    "Stale",\n', '    "A",\n    "B",\n')
+    with pytest.raises(ValueError, match="generated-names block"):
+        emit_facades.update("__all__ = []\n", ["A"], "x.py")
+
+
+def test_facades_are_current() -> None:
+    _, facades = codegen._generate()
+    stale = [str(path) for path, text in facades.items() if path.read_text() != text]
+    assert not stale, f"run `nox -s codegen`: stale __all__ in {stale}"

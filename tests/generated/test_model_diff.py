@@ -51,7 +51,7 @@ def _old() -> Models:
             "Boolean": {"type": "boolean"},
         },
     }
-    paginators = {"pagination": {}}
+    paginators: dict[str, Any] = {"pagination": {}}
     waiters = {"version": 2, "waiters": {"ThingReady": {"delay": 5, "maxAttempts": 10}}}
     return Models(service, paginators, waiters)
 

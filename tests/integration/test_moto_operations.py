@@ -69,6 +69,7 @@ from ecrkit.models import (
     RegistryScanningConfiguration,
     RegistryScanningRule,
     ReplicationConfiguration,
+    ReplicationConfigurationDict,
     ReplicationDestination,
     ReplicationRule,
     Repository,
@@ -726,7 +727,9 @@ async def test_replication_configuration_and_describe_registry(make_ecr: ClientF
         assert isinstance(rule, ReplicationRule)
         assert all(isinstance(d, ReplicationDestination) for d in rule.destinations)
 
-        to_itself = {"rules": [{"destinations": [{"region": "eu-west-2", "registry_id": ACCOUNT}]}]}
+        to_itself: ReplicationConfigurationDict = {
+            "rules": [{"destinations": [{"region": "eu-west-2", "registry_id": ACCOUNT}]}]
+        }
         with expect_error(InvalidParameterException, "PutReplicationConfiguration"):
             await ecr.put_replication_configuration(replication_configuration=to_itself)
         two_rules = ReplicationConfiguration(rules=[*config.rules, *config.rules])

@@ -24,11 +24,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import botocore.session  # type: ignore[import-untyped]
+import botocore.session
 import pydantic
 import pytest
 from botocore import xform_name
-from botocore.model import Shape  # type: ignore[import-untyped]
+from botocore.model import Shape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

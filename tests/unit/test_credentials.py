@@ -226,7 +226,7 @@ async def test_credential_process_carries_expiration(tmp_path: Path) -> None:
 async def test_botocore_runs_off_the_event_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import botocore.session  # type: ignore[import-untyped]
+    import botocore.session
 
     write_profiles(tmp_path)
     threads: list[int] = []

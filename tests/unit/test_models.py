@@ -52,9 +52,14 @@ def test_one_error_class_per_exception_shape() -> None:
 def test_field_names_are_botocore_snake_case_with_wire_aliases(name: str) -> None:
     shape = SERVICE.shape_for(name)
     fields = getattr(models, name).model_fields
-    assert [f.alias for f in fields.values()] == list(shape.members)
+    # validation_alias/serialization_alias rather than alias=, so type checkers take
+    # the snake_case name as the __init__ keyword (docs/design/models.md).
+    assert [f.validation_alias for f in fields.values()] == list(shape.members)
+    assert [f.serialization_alias for f in fields.values()] == list(shape.members)
     for py_name, info in fields.items():
-        assert py_name.rstrip("_") == xform_name(info.alias)
+        assert info.alias is None
+        assert isinstance(info.validation_alias, str)
+        assert py_name.rstrip("_") == xform_name(info.validation_alias)
 
 
 def test_nested_inputs_accept_models_snake_dicts_and_camel_dicts() -> None:

@@ -12,16 +12,19 @@ from pathlib import Path
 from . import (
     emit_client,
     emit_errors,
+    emit_facades,
     emit_meta,
     emit_models,
     emit_paginators,
+    emit_typed_dicts,
     emit_waiters,
     ir,
     loader,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "src" / "ecrkit" / "_generated"
+PACKAGE = ROOT / "src" / "ecrkit"
+OUT = PACKAGE / "_generated"
 COMMAND = "nox -s codegen"
 
 _DOCS = {
@@ -32,6 +35,7 @@ _DOCS = {
     "ops/__init__.py": "One module per operation: its request, its response, the shapes only it uses.",
     "error_shapes.py": "The data shapes of the modeled service errors.",
     "_index.py": "Where each public model name lives, for the lazy ecrkit.models facade.",
+    "typed_dicts.py": "TypedDicts of the request structures, for dict arguments (type checking).",
     "errors.py": "One ServiceError subclass per modeled exception, and the code registry.",
     "_meta.py": None,
     "client.py": "The service client: one async method per operation.",
@@ -50,6 +54,11 @@ def header(files: loader.ModelFiles) -> str:
 
 def render_all(files: loader.ModelFiles) -> dict[str, str]:
     """Every generated file, name -> source (before formatting)."""
+    return _render(files)[0]
+
+
+def _render(files: loader.ModelFiles) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The generated files, and facade module -> the generated names it exports."""
     svc = ir.build(files.service)
     sources = {"__init__.py": ""}
     index: dict[str, str] = {}
@@ -62,17 +71,21 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
         op = svc_op_doc(svc, module, names)
         sources[path] = (f'"""{op}"""\n\n' if op else "") + source
         index.update(dict.fromkeys(names, module))
+    typed_dicts_source, typed_dict_names = emit_typed_dicts.render_typed_dicts(svc)
+    sources["typed_dicts.py"] = typed_dicts_source
+    index.update(dict.fromkeys(typed_dict_names, "typed_dicts"))
     sources["ops/__init__.py"] = ""
     sources["shapes/__init__.py"] = ""
     sources["_index.py"] = emit_meta.render_index(index)
-    sources["errors.py"] = emit_errors.render_errors_module(svc)[0]
+    errors_source, error_names = emit_errors.render_errors_module(svc)
+    sources["errors.py"] = errors_source
     sources["client.py"] = emit_client.render_client(
         svc, files.paginators["pagination"], files.waiters["waiters"]
     )
-    sources["paginators.py"] = emit_paginators.render_paginators(
+    sources["paginators.py"], pager_names = emit_paginators.render_paginators(
         svc, files.paginators["pagination"]
-    )[0]
-    sources["waiters.py"] = emit_waiters.render_waiters(svc, files.waiters["waiters"])[0]
+    )
+    sources["waiters.py"], waiter_names = emit_waiters.render_waiters(svc, files.waiters["waiters"])
     sources["_meta.py"] = emit_meta.render_meta(svc, files.sha256, files.botocore_version)
     sources["endpoint_rules.py"] = emit_meta.render_endpoint_data(
         files.endpoint_rules, files.partitions
@@ -83,7 +96,14 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
         doc = _DOCS.get(name)
         doc_line = f'"""{doc}"""\n\n' if doc else ""
         out[name] = top + doc_line + body
-    return out
+    facades = {
+        "models.py": sorted(index),
+        "errors.py": [*error_names, "ERROR_CLASSES"],
+        "enums.py": emit_models.render_enums_module(svc)[1],
+        "paginators.py": pager_names,
+        "waiters.py": waiter_names,
+    }
+    return out, facades
 
 
 def svc_op_doc(svc: ir.Service, module: str, names: list[str]) -> str | None:
@@ -130,8 +150,18 @@ def ruff_format(name: str, source: str) -> str:
 
 def generate() -> dict[str, str]:
     """The formatted contents of every generated file."""
-    files = loader.load()
-    return {name: ruff_format(name, src) for name, src in sorted(render_all(files).items())}
+    return _generate()[0]
+
+
+def _generate() -> tuple[dict[str, str], dict[Path, str]]:
+    """The generated files, and the facades (absolute path -> text) with current names."""
+    sources, facade_names = _render(loader.load())
+    generated = {name: ruff_format(name, src) for name, src in sorted(sources.items())}
+    facades = {}
+    for name, names in facade_names.items():
+        path = PACKAGE / name
+        facades[path] = emit_facades.update(path.read_text(), names, str(path))
+    return generated, facades
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if committed files differ")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    wanted = generate()
+    wanted, facades = _generate()
     out: Path = args.out
     if args.check:
-        stale = []
+        stale = [str(p.relative_to(ROOT)) for p, text in facades.items() if p.read_text() != text]
         for name, text in wanted.items():
             path = out / name
             have = path.read_text() if path.exists() else ""
@@ -167,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in wanted.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text)
+    if out == OUT:  # the facades' __all__ follow the package they front
+        for path, text in facades.items():
+            if path.read_text() != text:
+                path.write_text(text)
     print(f"wrote {len(wanted)} files to {out}")
     return 0
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from .docs import docstring
 from .emit_models import placement
 from .ir import Operation, Service
-from .naming import operation_name
+from .naming import operation_name, typed_dict_name
 from .typemap import Refs, enum_alias
 
 
 def param_type(svc: Service, name: str, refs: Refs) -> str:
-    """The annotation of a method parameter: models or plain mappings for structures."""
+    """The annotation of a method parameter: the model or its TypedDict for structures.
+
+    Top-level lists and maps are ``Sequence`` / ``Mapping``: the client turns any
+    sequence or mapping into a list or dict before validation.
+    """
     shape = svc.shapes[name]
     kind = shape.type
     if kind == "structure":
         refs.structures.add(name)
-        return f"{name} | Mapping[str, Any]"
+        refs.typed_dicts.add(name)
+        return f"{name} | {typed_dict_name(name)}"
     if kind == "list":
         assert shape.member is not None
         return f"Sequence[{param_type(svc, shape.member, refs)}]"
@@ -56,6 +63,13 @@ def keyword_params(
     return params, values
 
 
+def used_imports(body: str, module: str, names: list[str], always: tuple[str, ...] = ()) -> str:
+    """``from module import ...`` of ``always`` and those ``names`` that ``body`` uses
+    (pyright strict rejects unused imports; ruff's F401 fix is off for generated files)."""
+    wanted = [*always, *(n for n in names if re.search(rf"\b{n}\b", body))]
+    return f"from {module} import {', '.join(wanted)}\n" if wanted else ""
+
+
 def type_only_imports(svc: Service, refs: Refs, where: dict[str, str]) -> str:
     """The body of an ``if TYPE_CHECKING:`` block importing what ``refs`` used."""
     by_module: dict[str, set[str]] = {}
@@ -63,6 +77,8 @@ def type_only_imports(svc: Service, refs: Refs, where: dict[str, str]) -> str:
         by_module.setdefault(where[name], set()).add(name)
     if refs.enums:
         by_module["literals"] = {enum_alias(svc.shapes[n]) for n in refs.enums}
+    if refs.typed_dicts:
+        by_module["typed_dicts"] = {typed_dict_name(n) for n in refs.typed_dicts}
     return "".join(
         f"    from .{mod} import {', '.join(sorted(names))}\n"
         for mod, names in sorted(by_module.items())
@@ -122,11 +138,12 @@ def render_client(
         f"    from .paginators import {c}\n" for _, c in pager_entries
     ) + "".join(f"    from .waiters import {c}\n" for _, c in waiter_entries)
     class_name = f"{md['serviceId'].replace(' ', '')}Client"
+    body = "".join(methods)
     return (
         "from __future__ import annotations\n\n"
-        "from collections.abc import Mapping, Sequence\n"
-        "from datetime import datetime\n"
-        "from typing import TYPE_CHECKING, Any, Literal, overload\n\n"
+        + used_imports(body, "collections.abc", ["Mapping", "Sequence"])
+        + used_imports(body, "datetime", ["datetime"])
+        + "from typing import TYPE_CHECKING, Any, Literal, overload\n\n"
         "from ecrkit._client_base import BaseClient, Operation, ServiceInfo\n\n"
         "from . import endpoint_rules\n"
         "from .errors import ERROR_CLASSES\n\n"

@@ -13,7 +13,7 @@ def _error_class(svc: Service, shape: Shape, refs: Refs) -> str:
         f"class {shape.name}(ServiceError):\n",
         docstring(shape.doc or f"The {code} error.", "    "),
     ]
-    out.append(f"\n    error_code = {code!r}\n")
+    out.append(f"\n    error_code: ClassVar[str | None] = {code!r}\n")
     extra = [m for m in shape.members if m.wire_name.lower() != "message"]
     if extra:
         pairs = ", ".join(f"{m.py_name!r}: {m.wire_name!r}" for m in extra)

@@ -95,14 +95,25 @@ def _field(svc: Service, owner: Shape, member: Member, refs: Refs) -> str:
         refs=refs,
         timestamp_format=member.timestamp_format,
     )
-    args = [f"alias={member.wire_name!r}"]
+    # validation_alias + serialization_alias, not alias=: type checkers take `alias`
+    # as the __init__ keyword (dataclass_transform), and users construct by snake_case
+    # name. The core schema is the same as with alias= (wire keys validate, by_alias
+    # dumps give wire names).
+    args = [
+        f"validation_alias={member.wire_name!r}",
+        f"serialization_alias={member.wire_name!r}",
+    ]
     if member.sensitive or target.sensitive:
         args.append("repr=False")
     if input_side and member.required and not owner.union:
         default = ""
     elif not input_side and target.type in ("list", "map"):
         # Output-only containers default to empty, so callers can iterate directly.
-        default = "default_factory=list" if target.type == "list" else "default_factory=dict"
+        # _types.empty_list, not list: pyright infers `list[Unknown]` from a bare `list`.
+        default = (
+            "default_factory=_types.empty_list" if target.type == "list" else "default_factory=dict"
+        )
+        refs.types_module |= target.type == "list"
     else:
         annotation = f"{annotation} | None"
         default = "default=None"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .docs import docstring
-from .emit_client import keyword_params, type_only_imports
+from .emit_client import keyword_params, type_only_imports, used_imports
 from .emit_models import placement
 from .ir import Service
 from .typemap import Refs, enum_alias
@@ -114,13 +114,16 @@ def render_paginators(svc: Service, paginators: dict[str, dict[str, Any]]) -> tu
         )
         table.append(f"    {op.py_name!r}: {cls},\n")
     imports = type_only_imports(svc, refs, where)
+    body = "\n\n".join(blocks)
     head = (
         "from __future__ import annotations\n\n"
-        "from collections.abc import AsyncIterator, Mapping, Sequence\n"
-        "from typing import TYPE_CHECKING, Any\n\n"
+        + used_imports(body, "collections.abc", ["AsyncIterator", "Mapping", "Sequence"])
+        + used_imports(body, "datetime", ["datetime"])
+        + used_imports(body, "typing", ["Any"], always=("TYPE_CHECKING",))
+        + "\n"
         "from ecrkit._pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec\n\n"
         f"if TYPE_CHECKING:\n{imports}\n"
-        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}, 'PAGINATORS']\n\n"
+        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}]\n\n"
     )
     tail = f"\n#: Method name -> paginator class.\nPAGINATORS: dict[str, type[Paginator]] = {{\n{''.join(table)}}}\n"
     return head + "\n\n".join(blocks) + tail, names

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .docs import docstring
-from .emit_client import keyword_params, type_only_imports
+from .emit_client import keyword_params, type_only_imports, used_imports
 from .emit_models import placement
 from .ir import Service
 from .naming import operation_name
@@ -107,13 +107,15 @@ def render_waiters(svc: Service, waiters: dict[str, dict[str, Any]]) -> tuple[st
         )
         table.append(f"    {py!r}: {cls},\n")
     imports = type_only_imports(svc, refs, where)
+    body = "\n\n".join(blocks)
     head = (
         "from __future__ import annotations\n\n"
-        "from collections.abc import Mapping, Sequence\n"
-        "from typing import TYPE_CHECKING, Any\n\n"
+        + used_imports(body, "collections.abc", ["Mapping", "Sequence"])
+        + used_imports(body, "datetime", ["datetime"])
+        + "from typing import TYPE_CHECKING, Any\n\n"
         "from ecrkit._waiters import Acceptor, Waiter, WaiterConfig, WaiterSpec\n\n"
         f"if TYPE_CHECKING:\n{imports}\n"
-        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}, 'WAITERS']\n\n"
+        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}]\n\n"
     )
     tail = f"\n#: Waiter name (snake_case) -> waiter class.\nWAITERS: dict[str, type[Waiter[Any]]] = {{\n{''.join(table)}}}\n"
     return head + "\n\n".join(blocks) + tail, names

@@ -40,6 +40,11 @@ def operation_name(op_name: str) -> str:
     return name
 
 
+def typed_dict_name(structure: str) -> str:
+    """The TypedDict of a structure's dict form: ``ImageIdentifier`` -> ``ImageIdentifierDict``."""
+    return f"{structure}Dict"
+
+
 def module_name(shape_name: str) -> str:
     """The module of a shared shape (``ImageScanStatus`` -> ``image_scan_status``)."""
     name: str = xform_name(shape_name)

@@ -35,6 +35,8 @@ class Refs:
 
     enums: set[str] = field(default_factory=set)
     structures: set[str] = field(default_factory=set)
+    # Structures whose TypedDict (typed_dicts.py) an annotation names.
+    typed_dicts: set[str] = field(default_factory=set)
     typing: set[str] = field(default_factory=set)
     types_module: bool = False
     pydantic_field: bool = False

@@ -538,6 +538,155 @@ if TYPE_CHECKING:
     from .shapes.signing_repository_filter import SigningRepositoryFilter as SigningRepositoryFilter
     from .shapes.signing_rule import SigningRule as SigningRule
     from .shapes.tag import Tag as Tag
+    from .typed_dicts import (
+        BatchCheckLayerAvailabilityRequestDict as BatchCheckLayerAvailabilityRequestDict,
+    )
+    from .typed_dicts import BatchDeleteImageRequestDict as BatchDeleteImageRequestDict
+    from .typed_dicts import BatchGetImageRequestDict as BatchGetImageRequestDict
+    from .typed_dicts import (
+        BatchGetRepositoryScanningConfigurationRequestDict as BatchGetRepositoryScanningConfigurationRequestDict,
+    )
+    from .typed_dicts import CompleteLayerUploadRequestDict as CompleteLayerUploadRequestDict
+    from .typed_dicts import (
+        CreatePullThroughCacheRuleRequestDict as CreatePullThroughCacheRuleRequestDict,
+    )
+    from .typed_dicts import (
+        CreateRepositoryCreationTemplateRequestDict as CreateRepositoryCreationTemplateRequestDict,
+    )
+    from .typed_dicts import CreateRepositoryRequestDict as CreateRepositoryRequestDict
+    from .typed_dicts import DeleteLifecyclePolicyRequestDict as DeleteLifecyclePolicyRequestDict
+    from .typed_dicts import (
+        DeletePullThroughCacheRuleRequestDict as DeletePullThroughCacheRuleRequestDict,
+    )
+    from .typed_dicts import DeleteRegistryPolicyRequestDict as DeleteRegistryPolicyRequestDict
+    from .typed_dicts import DeleteReplicationDict as DeleteReplicationDict
+    from .typed_dicts import (
+        DeleteRepositoryCreationTemplateRequestDict as DeleteRepositoryCreationTemplateRequestDict,
+    )
+    from .typed_dicts import DeleteRepositoryPolicyRequestDict as DeleteRepositoryPolicyRequestDict
+    from .typed_dicts import DeleteRepositoryRequestDict as DeleteRepositoryRequestDict
+    from .typed_dicts import (
+        DeleteSigningConfigurationRequestDict as DeleteSigningConfigurationRequestDict,
+    )
+    from .typed_dicts import (
+        DeregisterPullTimeUpdateExclusionRequestDict as DeregisterPullTimeUpdateExclusionRequestDict,
+    )
+    from .typed_dicts import (
+        DescribeImageReplicationStatusRequestDict as DescribeImageReplicationStatusRequestDict,
+    )
+    from .typed_dicts import (
+        DescribeImageScanFindingsRequestDict as DescribeImageScanFindingsRequestDict,
+    )
+    from .typed_dicts import DescribeImagesFilterDict as DescribeImagesFilterDict
+    from .typed_dicts import (
+        DescribeImageSigningStatusRequestDict as DescribeImageSigningStatusRequestDict,
+    )
+    from .typed_dicts import DescribeImagesRequestDict as DescribeImagesRequestDict
+    from .typed_dicts import (
+        DescribePullThroughCacheRulesRequestDict as DescribePullThroughCacheRulesRequestDict,
+    )
+    from .typed_dicts import DescribeRegistryRequestDict as DescribeRegistryRequestDict
+    from .typed_dicts import (
+        DescribeReplicationBackfillResultsRequestDict as DescribeReplicationBackfillResultsRequestDict,
+    )
+    from .typed_dicts import DescribeRepositoriesRequestDict as DescribeRepositoriesRequestDict
+    from .typed_dicts import (
+        DescribeRepositoryCreationTemplatesRequestDict as DescribeRepositoryCreationTemplatesRequestDict,
+    )
+    from .typed_dicts import EncryptionConfigurationDict as EncryptionConfigurationDict
+    from .typed_dicts import (
+        EncryptionConfigurationForRepositoryCreationTemplateDict as EncryptionConfigurationForRepositoryCreationTemplateDict,
+    )
+    from .typed_dicts import GetAccountSettingRequestDict as GetAccountSettingRequestDict
+    from .typed_dicts import GetAuthorizationTokenRequestDict as GetAuthorizationTokenRequestDict
+    from .typed_dicts import GetDownloadUrlForLayerRequestDict as GetDownloadUrlForLayerRequestDict
+    from .typed_dicts import (
+        GetLifecyclePolicyPreviewRequestDict as GetLifecyclePolicyPreviewRequestDict,
+    )
+    from .typed_dicts import GetLifecyclePolicyRequestDict as GetLifecyclePolicyRequestDict
+    from .typed_dicts import GetRegistryPolicyRequestDict as GetRegistryPolicyRequestDict
+    from .typed_dicts import (
+        GetRegistryScanningConfigurationRequestDict as GetRegistryScanningConfigurationRequestDict,
+    )
+    from .typed_dicts import GetRepositoryPolicyRequestDict as GetRepositoryPolicyRequestDict
+    from .typed_dicts import (
+        GetSigningConfigurationRequestDict as GetSigningConfigurationRequestDict,
+    )
+    from .typed_dicts import ImageIdentifierDict as ImageIdentifierDict
+    from .typed_dicts import ImageScanningConfigurationDict as ImageScanningConfigurationDict
+    from .typed_dicts import (
+        ImageTagMutabilityExclusionFilterDict as ImageTagMutabilityExclusionFilterDict,
+    )
+    from .typed_dicts import InitiateLayerUploadRequestDict as InitiateLayerUploadRequestDict
+    from .typed_dicts import LifecyclePolicyPreviewFilterDict as LifecyclePolicyPreviewFilterDict
+    from .typed_dicts import ListImageReferrersFilterDict as ListImageReferrersFilterDict
+    from .typed_dicts import ListImageReferrersRequestDict as ListImageReferrersRequestDict
+    from .typed_dicts import ListImagesFilterDict as ListImagesFilterDict
+    from .typed_dicts import ListImagesRequestDict as ListImagesRequestDict
+    from .typed_dicts import (
+        ListPullTimeUpdateExclusionsRequestDict as ListPullTimeUpdateExclusionsRequestDict,
+    )
+    from .typed_dicts import (
+        ListReplicationBackfillsRequestDict as ListReplicationBackfillsRequestDict,
+    )
+    from .typed_dicts import ListTagsForResourceRequestDict as ListTagsForResourceRequestDict
+    from .typed_dicts import PutAccountSettingRequestDict as PutAccountSettingRequestDict
+    from .typed_dicts import PutImageRequestDict as PutImageRequestDict
+    from .typed_dicts import (
+        PutImageScanningConfigurationRequestDict as PutImageScanningConfigurationRequestDict,
+    )
+    from .typed_dicts import PutImageTagMutabilityRequestDict as PutImageTagMutabilityRequestDict
+    from .typed_dicts import PutLifecyclePolicyRequestDict as PutLifecyclePolicyRequestDict
+    from .typed_dicts import PutRegistryPolicyRequestDict as PutRegistryPolicyRequestDict
+    from .typed_dicts import (
+        PutRegistryScanningConfigurationRequestDict as PutRegistryScanningConfigurationRequestDict,
+    )
+    from .typed_dicts import (
+        PutReplicationConfigurationRequestDict as PutReplicationConfigurationRequestDict,
+    )
+    from .typed_dicts import (
+        PutSigningConfigurationRequestDict as PutSigningConfigurationRequestDict,
+    )
+    from .typed_dicts import (
+        RegisterPullTimeUpdateExclusionRequestDict as RegisterPullTimeUpdateExclusionRequestDict,
+    )
+    from .typed_dicts import RegistryScanningRuleDict as RegistryScanningRuleDict
+    from .typed_dicts import ReplicationConfigurationDict as ReplicationConfigurationDict
+    from .typed_dicts import ReplicationDestinationDict as ReplicationDestinationDict
+    from .typed_dicts import ReplicationRuleDict as ReplicationRuleDict
+    from .typed_dicts import RepositoryFilterDict as RepositoryFilterDict
+    from .typed_dicts import ScanningRepositoryFilterDict as ScanningRepositoryFilterDict
+    from .typed_dicts import SetRepositoryPolicyRequestDict as SetRepositoryPolicyRequestDict
+    from .typed_dicts import SigningConfigurationDict as SigningConfigurationDict
+    from .typed_dicts import SigningRepositoryFilterDict as SigningRepositoryFilterDict
+    from .typed_dicts import SigningRuleDict as SigningRuleDict
+    from .typed_dicts import StartImageScanRequestDict as StartImageScanRequestDict
+    from .typed_dicts import (
+        StartLifecyclePolicyPreviewRequestDict as StartLifecyclePolicyPreviewRequestDict,
+    )
+    from .typed_dicts import (
+        StartReplicationBackfillRequestDict as StartReplicationBackfillRequestDict,
+    )
+    from .typed_dicts import (
+        StopReplicationBackfillRequestDict as StopReplicationBackfillRequestDict,
+    )
+    from .typed_dicts import SubjectIdentifierDict as SubjectIdentifierDict
+    from .typed_dicts import TagDict as TagDict
+    from .typed_dicts import TagResourceRequestDict as TagResourceRequestDict
+    from .typed_dicts import UntagResourceRequestDict as UntagResourceRequestDict
+    from .typed_dicts import (
+        UpdateImageStorageClassRequestDict as UpdateImageStorageClassRequestDict,
+    )
+    from .typed_dicts import (
+        UpdatePullThroughCacheRuleRequestDict as UpdatePullThroughCacheRuleRequestDict,
+    )
+    from .typed_dicts import (
+        UpdateRepositoryCreationTemplateRequestDict as UpdateRepositoryCreationTemplateRequestDict,
+    )
+    from .typed_dicts import UploadLayerPartRequestDict as UploadLayerPartRequestDict
+    from .typed_dicts import (
+        ValidatePullThroughCacheRuleRequestDict as ValidatePullThroughCacheRuleRequestDict,
+    )
 
 #: Public name -> module under ecrkit._generated that defines it.
 MODULES: Final[dict[str, str]] = {
@@ -549,64 +698,93 @@ MODULES: Final[dict[str, str]] = {
     "AuthorizationData": "ops.get_authorization_token",
     "AwsEcrContainerImageDetails": "ops.describe_image_scan_findings",
     "BatchCheckLayerAvailabilityRequest": "ops.batch_check_layer_availability",
+    "BatchCheckLayerAvailabilityRequestDict": "typed_dicts",
     "BatchCheckLayerAvailabilityResponse": "ops.batch_check_layer_availability",
     "BatchDeleteImageRequest": "ops.batch_delete_image",
+    "BatchDeleteImageRequestDict": "typed_dicts",
     "BatchDeleteImageResponse": "ops.batch_delete_image",
     "BatchGetImageRequest": "ops.batch_get_image",
+    "BatchGetImageRequestDict": "typed_dicts",
     "BatchGetImageResponse": "ops.batch_get_image",
     "BatchGetRepositoryScanningConfigurationRequest": "ops.batch_get_repository_scanning_configuration",
+    "BatchGetRepositoryScanningConfigurationRequestDict": "typed_dicts",
     "BatchGetRepositoryScanningConfigurationResponse": "ops.batch_get_repository_scanning_configuration",
     "BlockedByOrganizationPolicyException": "error_shapes",
     "CompleteLayerUploadRequest": "ops.complete_layer_upload",
+    "CompleteLayerUploadRequestDict": "typed_dicts",
     "CompleteLayerUploadResponse": "ops.complete_layer_upload",
     "CreatePullThroughCacheRuleRequest": "ops.create_pull_through_cache_rule",
+    "CreatePullThroughCacheRuleRequestDict": "typed_dicts",
     "CreatePullThroughCacheRuleResponse": "ops.create_pull_through_cache_rule",
     "CreateRepositoryCreationTemplateRequest": "ops.create_repository_creation_template",
+    "CreateRepositoryCreationTemplateRequestDict": "typed_dicts",
     "CreateRepositoryCreationTemplateResponse": "ops.create_repository_creation_template",
     "CreateRepositoryRequest": "ops.create_repository",
+    "CreateRepositoryRequestDict": "typed_dicts",
     "CreateRepositoryResponse": "ops.create_repository",
     "CvssScore": "ops.describe_image_scan_findings",
     "CvssScoreAdjustment": "ops.describe_image_scan_findings",
     "CvssScoreDetails": "ops.describe_image_scan_findings",
     "DeleteLifecyclePolicyRequest": "ops.delete_lifecycle_policy",
+    "DeleteLifecyclePolicyRequestDict": "typed_dicts",
     "DeleteLifecyclePolicyResponse": "ops.delete_lifecycle_policy",
     "DeletePullThroughCacheRuleRequest": "ops.delete_pull_through_cache_rule",
+    "DeletePullThroughCacheRuleRequestDict": "typed_dicts",
     "DeletePullThroughCacheRuleResponse": "ops.delete_pull_through_cache_rule",
     "DeleteRegistryPolicyRequest": "ops.delete_registry_policy",
+    "DeleteRegistryPolicyRequestDict": "typed_dicts",
     "DeleteRegistryPolicyResponse": "ops.delete_registry_policy",
     "DeleteReplication": "shapes.delete_replication",
+    "DeleteReplicationDict": "typed_dicts",
     "DeleteRepositoryCreationTemplateRequest": "ops.delete_repository_creation_template",
+    "DeleteRepositoryCreationTemplateRequestDict": "typed_dicts",
     "DeleteRepositoryCreationTemplateResponse": "ops.delete_repository_creation_template",
     "DeleteRepositoryPolicyRequest": "ops.delete_repository_policy",
+    "DeleteRepositoryPolicyRequestDict": "typed_dicts",
     "DeleteRepositoryPolicyResponse": "ops.delete_repository_policy",
     "DeleteRepositoryRequest": "ops.delete_repository",
+    "DeleteRepositoryRequestDict": "typed_dicts",
     "DeleteRepositoryResponse": "ops.delete_repository",
     "DeleteSigningConfigurationRequest": "ops.delete_signing_configuration",
+    "DeleteSigningConfigurationRequestDict": "typed_dicts",
     "DeleteSigningConfigurationResponse": "ops.delete_signing_configuration",
     "DeregisterPullTimeUpdateExclusionRequest": "ops.deregister_pull_time_update_exclusion",
+    "DeregisterPullTimeUpdateExclusionRequestDict": "typed_dicts",
     "DeregisterPullTimeUpdateExclusionResponse": "ops.deregister_pull_time_update_exclusion",
     "DescribeImageReplicationStatusRequest": "ops.describe_image_replication_status",
+    "DescribeImageReplicationStatusRequestDict": "typed_dicts",
     "DescribeImageReplicationStatusResponse": "ops.describe_image_replication_status",
     "DescribeImageScanFindingsRequest": "ops.describe_image_scan_findings",
+    "DescribeImageScanFindingsRequestDict": "typed_dicts",
     "DescribeImageScanFindingsResponse": "ops.describe_image_scan_findings",
     "DescribeImageSigningStatusRequest": "ops.describe_image_signing_status",
+    "DescribeImageSigningStatusRequestDict": "typed_dicts",
     "DescribeImageSigningStatusResponse": "ops.describe_image_signing_status",
     "DescribeImagesFilter": "ops.describe_images",
+    "DescribeImagesFilterDict": "typed_dicts",
     "DescribeImagesRequest": "ops.describe_images",
+    "DescribeImagesRequestDict": "typed_dicts",
     "DescribeImagesResponse": "ops.describe_images",
     "DescribePullThroughCacheRulesRequest": "ops.describe_pull_through_cache_rules",
+    "DescribePullThroughCacheRulesRequestDict": "typed_dicts",
     "DescribePullThroughCacheRulesResponse": "ops.describe_pull_through_cache_rules",
     "DescribeRegistryRequest": "ops.describe_registry",
+    "DescribeRegistryRequestDict": "typed_dicts",
     "DescribeRegistryResponse": "ops.describe_registry",
     "DescribeReplicationBackfillResultsRequest": "ops.describe_replication_backfill_results",
+    "DescribeReplicationBackfillResultsRequestDict": "typed_dicts",
     "DescribeReplicationBackfillResultsResponse": "ops.describe_replication_backfill_results",
     "DescribeRepositoriesRequest": "ops.describe_repositories",
+    "DescribeRepositoriesRequestDict": "typed_dicts",
     "DescribeRepositoriesResponse": "ops.describe_repositories",
     "DescribeRepositoryCreationTemplatesRequest": "ops.describe_repository_creation_templates",
+    "DescribeRepositoryCreationTemplatesRequestDict": "typed_dicts",
     "DescribeRepositoryCreationTemplatesResponse": "ops.describe_repository_creation_templates",
     "EmptyUploadException": "error_shapes",
     "EncryptionConfiguration": "shapes.encryption_configuration",
+    "EncryptionConfigurationDict": "typed_dicts",
     "EncryptionConfigurationForRepositoryCreationTemplate": "shapes.encryption_configuration_for_repository_creation_template",
+    "EncryptionConfigurationForRepositoryCreationTemplateDict": "typed_dicts",
     "EncryptionType": "enums",
     "EncryptionTypeValue": "literals",
     "EnhancedImageScanFinding": "ops.describe_image_scan_findings",
@@ -615,22 +793,31 @@ MODULES: Final[dict[str, str]] = {
     "FindingSeverity": "enums",
     "FindingSeverityValue": "literals",
     "GetAccountSettingRequest": "ops.get_account_setting",
+    "GetAccountSettingRequestDict": "typed_dicts",
     "GetAccountSettingResponse": "ops.get_account_setting",
     "GetAuthorizationTokenRequest": "ops.get_authorization_token",
+    "GetAuthorizationTokenRequestDict": "typed_dicts",
     "GetAuthorizationTokenResponse": "ops.get_authorization_token",
     "GetDownloadUrlForLayerRequest": "ops.get_download_url_for_layer",
+    "GetDownloadUrlForLayerRequestDict": "typed_dicts",
     "GetDownloadUrlForLayerResponse": "ops.get_download_url_for_layer",
     "GetLifecyclePolicyPreviewRequest": "ops.get_lifecycle_policy_preview",
+    "GetLifecyclePolicyPreviewRequestDict": "typed_dicts",
     "GetLifecyclePolicyPreviewResponse": "ops.get_lifecycle_policy_preview",
     "GetLifecyclePolicyRequest": "ops.get_lifecycle_policy",
+    "GetLifecyclePolicyRequestDict": "typed_dicts",
     "GetLifecyclePolicyResponse": "ops.get_lifecycle_policy",
     "GetRegistryPolicyRequest": "ops.get_registry_policy",
+    "GetRegistryPolicyRequestDict": "typed_dicts",
     "GetRegistryPolicyResponse": "ops.get_registry_policy",
     "GetRegistryScanningConfigurationRequest": "ops.get_registry_scanning_configuration",
+    "GetRegistryScanningConfigurationRequestDict": "typed_dicts",
     "GetRegistryScanningConfigurationResponse": "ops.get_registry_scanning_configuration",
     "GetRepositoryPolicyRequest": "ops.get_repository_policy",
+    "GetRepositoryPolicyRequestDict": "typed_dicts",
     "GetRepositoryPolicyResponse": "ops.get_repository_policy",
     "GetSigningConfigurationRequest": "ops.get_signing_configuration",
+    "GetSigningConfigurationRequestDict": "typed_dicts",
     "GetSigningConfigurationResponse": "ops.get_signing_configuration",
     "Image": "shapes.image",
     "ImageActionType": "enums",
@@ -643,6 +830,7 @@ MODULES: Final[dict[str, str]] = {
     "ImageFailureCode": "enums",
     "ImageFailureCodeValue": "literals",
     "ImageIdentifier": "shapes.image_identifier",
+    "ImageIdentifierDict": "typed_dicts",
     "ImageNotFoundException": "error_shapes",
     "ImageReferrer": "ops.list_image_referrers",
     "ImageReplicationStatus": "ops.describe_image_replication_status",
@@ -651,6 +839,7 @@ MODULES: Final[dict[str, str]] = {
     "ImageScanFindingsSummary": "ops.describe_images",
     "ImageScanStatus": "shapes.image_scan_status",
     "ImageScanningConfiguration": "shapes.image_scanning_configuration",
+    "ImageScanningConfigurationDict": "typed_dicts",
     "ImageSigningStatus": "ops.describe_image_signing_status",
     "ImageStatus": "enums",
     "ImageStatusFilter": "enums",
@@ -660,10 +849,12 @@ MODULES: Final[dict[str, str]] = {
     "ImageTagAlreadyExistsException": "error_shapes",
     "ImageTagMutability": "enums",
     "ImageTagMutabilityExclusionFilter": "shapes.image_tag_mutability_exclusion_filter",
+    "ImageTagMutabilityExclusionFilterDict": "typed_dicts",
     "ImageTagMutabilityExclusionFilterType": "enums",
     "ImageTagMutabilityExclusionFilterTypeValue": "literals",
     "ImageTagMutabilityValue": "literals",
     "InitiateLayerUploadRequest": "ops.initiate_layer_upload",
+    "InitiateLayerUploadRequestDict": "typed_dicts",
     "InitiateLayerUploadResponse": "ops.initiate_layer_upload",
     "InvalidLayerException": "error_shapes",
     "InvalidLayerPartException": "error_shapes",
@@ -682,6 +873,7 @@ MODULES: Final[dict[str, str]] = {
     "LayersNotFoundException": "error_shapes",
     "LifecyclePolicyNotFoundException": "error_shapes",
     "LifecyclePolicyPreviewFilter": "ops.get_lifecycle_policy_preview",
+    "LifecyclePolicyPreviewFilterDict": "typed_dicts",
     "LifecyclePolicyPreviewInProgressException": "error_shapes",
     "LifecyclePolicyPreviewNotFoundException": "error_shapes",
     "LifecyclePolicyPreviewResult": "ops.get_lifecycle_policy_preview",
@@ -695,48 +887,66 @@ MODULES: Final[dict[str, str]] = {
     "LifecyclePolicyTargetStorageClassValue": "literals",
     "LimitExceededException": "error_shapes",
     "ListImageReferrersFilter": "ops.list_image_referrers",
+    "ListImageReferrersFilterDict": "typed_dicts",
     "ListImageReferrersRequest": "ops.list_image_referrers",
+    "ListImageReferrersRequestDict": "typed_dicts",
     "ListImageReferrersResponse": "ops.list_image_referrers",
     "ListImagesFilter": "ops.list_images",
+    "ListImagesFilterDict": "typed_dicts",
     "ListImagesRequest": "ops.list_images",
+    "ListImagesRequestDict": "typed_dicts",
     "ListImagesResponse": "ops.list_images",
     "ListPullTimeUpdateExclusionsRequest": "ops.list_pull_time_update_exclusions",
+    "ListPullTimeUpdateExclusionsRequestDict": "typed_dicts",
     "ListPullTimeUpdateExclusionsResponse": "ops.list_pull_time_update_exclusions",
     "ListReplicationBackfillsRequest": "ops.list_replication_backfills",
+    "ListReplicationBackfillsRequestDict": "typed_dicts",
     "ListReplicationBackfillsResponse": "ops.list_replication_backfills",
     "ListTagsForResourceRequest": "ops.list_tags_for_resource",
+    "ListTagsForResourceRequestDict": "typed_dicts",
     "ListTagsForResourceResponse": "ops.list_tags_for_resource",
     "PackageVulnerabilityDetails": "ops.describe_image_scan_findings",
     "PullThroughCacheRule": "ops.describe_pull_through_cache_rules",
     "PullThroughCacheRuleAlreadyExistsException": "error_shapes",
     "PullThroughCacheRuleNotFoundException": "error_shapes",
     "PutAccountSettingRequest": "ops.put_account_setting",
+    "PutAccountSettingRequestDict": "typed_dicts",
     "PutAccountSettingResponse": "ops.put_account_setting",
     "PutImageRequest": "ops.put_image",
+    "PutImageRequestDict": "typed_dicts",
     "PutImageResponse": "ops.put_image",
     "PutImageScanningConfigurationRequest": "ops.put_image_scanning_configuration",
+    "PutImageScanningConfigurationRequestDict": "typed_dicts",
     "PutImageScanningConfigurationResponse": "ops.put_image_scanning_configuration",
     "PutImageTagMutabilityRequest": "ops.put_image_tag_mutability",
+    "PutImageTagMutabilityRequestDict": "typed_dicts",
     "PutImageTagMutabilityResponse": "ops.put_image_tag_mutability",
     "PutLifecyclePolicyRequest": "ops.put_lifecycle_policy",
+    "PutLifecyclePolicyRequestDict": "typed_dicts",
     "PutLifecyclePolicyResponse": "ops.put_lifecycle_policy",
     "PutRegistryPolicyRequest": "ops.put_registry_policy",
+    "PutRegistryPolicyRequestDict": "typed_dicts",
     "PutRegistryPolicyResponse": "ops.put_registry_policy",
     "PutRegistryScanningConfigurationRequest": "ops.put_registry_scanning_configuration",
+    "PutRegistryScanningConfigurationRequestDict": "typed_dicts",
     "PutRegistryScanningConfigurationResponse": "ops.put_registry_scanning_configuration",
     "PutReplicationConfigurationRequest": "ops.put_replication_configuration",
+    "PutReplicationConfigurationRequestDict": "typed_dicts",
     "PutReplicationConfigurationResponse": "ops.put_replication_configuration",
     "PutSigningConfigurationRequest": "ops.put_signing_configuration",
+    "PutSigningConfigurationRequestDict": "typed_dicts",
     "PutSigningConfigurationResponse": "ops.put_signing_configuration",
     "RCTAppliedFor": "enums",
     "RCTAppliedForValue": "literals",
     "Recommendation": "ops.describe_image_scan_findings",
     "ReferencedImagesNotFoundException": "error_shapes",
     "RegisterPullTimeUpdateExclusionRequest": "ops.register_pull_time_update_exclusion",
+    "RegisterPullTimeUpdateExclusionRequestDict": "typed_dicts",
     "RegisterPullTimeUpdateExclusionResponse": "ops.register_pull_time_update_exclusion",
     "RegistryPolicyNotFoundException": "error_shapes",
     "RegistryScanningConfiguration": "shapes.registry_scanning_configuration",
     "RegistryScanningRule": "shapes.registry_scanning_rule",
+    "RegistryScanningRuleDict": "typed_dicts",
     "Remediation": "ops.describe_image_scan_findings",
     "ReplicationBackfillInProgressException": "error_shapes",
     "ReplicationBackfillInvalidStatusException": "error_shapes",
@@ -749,14 +959,18 @@ MODULES: Final[dict[str, str]] = {
     "ReplicationBackfillStatusValue": "literals",
     "ReplicationBackfillSummary": "ops.list_replication_backfills",
     "ReplicationConfiguration": "shapes.replication_configuration",
+    "ReplicationConfigurationDict": "typed_dicts",
     "ReplicationDestination": "shapes.replication_destination",
+    "ReplicationDestinationDict": "typed_dicts",
     "ReplicationRule": "shapes.replication_rule",
+    "ReplicationRuleDict": "typed_dicts",
     "ReplicationStatus": "enums",
     "ReplicationStatusValue": "literals",
     "Repository": "shapes.repository",
     "RepositoryAlreadyExistsException": "error_shapes",
     "RepositoryCreationTemplate": "shapes.repository_creation_template",
     "RepositoryFilter": "shapes.repository_filter",
+    "RepositoryFilterDict": "typed_dicts",
     "RepositoryFilterType": "enums",
     "RepositoryFilterTypeValue": "literals",
     "RepositoryNotEmptyException": "error_shapes",
@@ -776,32 +990,44 @@ MODULES: Final[dict[str, str]] = {
     "ScanningConfigurationFailureCode": "enums",
     "ScanningConfigurationFailureCodeValue": "literals",
     "ScanningRepositoryFilter": "shapes.scanning_repository_filter",
+    "ScanningRepositoryFilterDict": "typed_dicts",
     "ScanningRepositoryFilterType": "enums",
     "ScanningRepositoryFilterTypeValue": "literals",
     "ScoreDetails": "ops.describe_image_scan_findings",
     "SecretNotFoundException": "error_shapes",
     "ServerException": "error_shapes",
     "SetRepositoryPolicyRequest": "ops.set_repository_policy",
+    "SetRepositoryPolicyRequestDict": "typed_dicts",
     "SetRepositoryPolicyResponse": "ops.set_repository_policy",
     "SigningConfiguration": "shapes.signing_configuration",
+    "SigningConfigurationDict": "typed_dicts",
     "SigningConfigurationNotFoundException": "error_shapes",
     "SigningRepositoryFilter": "shapes.signing_repository_filter",
+    "SigningRepositoryFilterDict": "typed_dicts",
     "SigningRepositoryFilterType": "enums",
     "SigningRepositoryFilterTypeValue": "literals",
     "SigningRule": "shapes.signing_rule",
+    "SigningRuleDict": "typed_dicts",
     "SigningStatus": "enums",
     "SigningStatusValue": "literals",
     "StartImageScanRequest": "ops.start_image_scan",
+    "StartImageScanRequestDict": "typed_dicts",
     "StartImageScanResponse": "ops.start_image_scan",
     "StartLifecyclePolicyPreviewRequest": "ops.start_lifecycle_policy_preview",
+    "StartLifecyclePolicyPreviewRequestDict": "typed_dicts",
     "StartLifecyclePolicyPreviewResponse": "ops.start_lifecycle_policy_preview",
     "StartReplicationBackfillRequest": "ops.start_replication_backfill",
+    "StartReplicationBackfillRequestDict": "typed_dicts",
     "StartReplicationBackfillResponse": "ops.start_replication_backfill",
     "StopReplicationBackfillRequest": "ops.stop_replication_backfill",
+    "StopReplicationBackfillRequestDict": "typed_dicts",
     "StopReplicationBackfillResponse": "ops.stop_replication_backfill",
     "SubjectIdentifier": "ops.list_image_referrers",
+    "SubjectIdentifierDict": "typed_dicts",
     "Tag": "shapes.tag",
+    "TagDict": "typed_dicts",
     "TagResourceRequest": "ops.tag_resource",
+    "TagResourceRequestDict": "typed_dicts",
     "TagResourceResponse": "ops.tag_resource",
     "TagStatus": "enums",
     "TagStatusValue": "literals",
@@ -819,19 +1045,25 @@ MODULES: Final[dict[str, str]] = {
     "UnsupportedImageTypeException": "error_shapes",
     "UnsupportedUpstreamRegistryException": "error_shapes",
     "UntagResourceRequest": "ops.untag_resource",
+    "UntagResourceRequestDict": "typed_dicts",
     "UntagResourceResponse": "ops.untag_resource",
     "UpdateImageStorageClassRequest": "ops.update_image_storage_class",
+    "UpdateImageStorageClassRequestDict": "typed_dicts",
     "UpdateImageStorageClassResponse": "ops.update_image_storage_class",
     "UpdatePullThroughCacheRuleRequest": "ops.update_pull_through_cache_rule",
+    "UpdatePullThroughCacheRuleRequestDict": "typed_dicts",
     "UpdatePullThroughCacheRuleResponse": "ops.update_pull_through_cache_rule",
     "UpdateRepositoryCreationTemplateRequest": "ops.update_repository_creation_template",
+    "UpdateRepositoryCreationTemplateRequestDict": "typed_dicts",
     "UpdateRepositoryCreationTemplateResponse": "ops.update_repository_creation_template",
     "UploadLayerPartRequest": "ops.upload_layer_part",
+    "UploadLayerPartRequestDict": "typed_dicts",
     "UploadLayerPartResponse": "ops.upload_layer_part",
     "UploadNotFoundException": "error_shapes",
     "UpstreamRegistry": "enums",
     "UpstreamRegistryValue": "literals",
     "ValidatePullThroughCacheRuleRequest": "ops.validate_pull_through_cache_rule",
+    "ValidatePullThroughCacheRuleRequestDict": "typed_dicts",
     "ValidatePullThroughCacheRuleResponse": "ops.validate_pull_through_cache_rule",
     "ValidationException": "error_shapes",
     "VulnerablePackage": "ops.describe_image_scan_findings",

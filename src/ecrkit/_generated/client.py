@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ecrkit._client_base import BaseClient, Operation, ServiceInfo
@@ -122,6 +121,23 @@ if TYPE_CHECKING:
     from .shapes.replication_destination import ReplicationDestination
     from .shapes.signing_configuration import SigningConfiguration
     from .shapes.tag import Tag
+    from .typed_dicts import (
+        DescribeImagesFilterDict,
+        EncryptionConfigurationDict,
+        EncryptionConfigurationForRepositoryCreationTemplateDict,
+        ImageIdentifierDict,
+        ImageScanningConfigurationDict,
+        ImageTagMutabilityExclusionFilterDict,
+        LifecyclePolicyPreviewFilterDict,
+        ListImageReferrersFilterDict,
+        ListImagesFilterDict,
+        RegistryScanningRuleDict,
+        ReplicationConfigurationDict,
+        ReplicationDestinationDict,
+        SigningConfigurationDict,
+        SubjectIdentifierDict,
+        TagDict,
+    )
     from .waiters import ImageScanCompleteWaiter, LifecyclePolicyPreviewCompleteWaiter
 
 __all__ = ["ECRClient"]
@@ -609,7 +625,7 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        image_ids: Sequence[ImageIdentifier | Mapping[str, Any]],
+        image_ids: Sequence[ImageIdentifier | ImageIdentifierDict],
         registry_id: str | None = None,
     ) -> BatchDeleteImageResponse:
         """
@@ -629,7 +645,7 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        image_ids: Sequence[ImageIdentifier | Mapping[str, Any]],
+        image_ids: Sequence[ImageIdentifier | ImageIdentifierDict],
         registry_id: str | None = None,
         accepted_media_types: Sequence[str] | None = None,
     ) -> BatchGetImageResponse:
@@ -714,14 +730,18 @@ class ECRClient(BaseClient):
         *,
         repository_name: str,
         registry_id: str | None = None,
-        tags: Sequence[Tag | Mapping[str, Any]] | None = None,
+        tags: Sequence[Tag | TagDict] | None = None,
         image_tag_mutability: ImageTagMutabilityValue | str | None = None,
         image_tag_mutability_exclusion_filters: Sequence[
-            ImageTagMutabilityExclusionFilter | Mapping[str, Any]
+            ImageTagMutabilityExclusionFilter | ImageTagMutabilityExclusionFilterDict
         ]
         | None = None,
-        image_scanning_configuration: ImageScanningConfiguration | Mapping[str, Any] | None = None,
-        encryption_configuration: EncryptionConfiguration | Mapping[str, Any] | None = None,
+        image_scanning_configuration: ImageScanningConfiguration
+        | ImageScanningConfigurationDict
+        | None = None,
+        encryption_configuration: EncryptionConfiguration
+        | EncryptionConfigurationDict
+        | None = None,
     ) -> CreateRepositoryResponse:
         """
         Creates a repository. For more information, see Amazon ECR repositories in
@@ -747,12 +767,12 @@ class ECRClient(BaseClient):
         applied_for: Sequence[RCTAppliedForValue | str],
         description: str | None = None,
         encryption_configuration: EncryptionConfigurationForRepositoryCreationTemplate
-        | Mapping[str, Any]
+        | EncryptionConfigurationForRepositoryCreationTemplateDict
         | None = None,
-        resource_tags: Sequence[Tag | Mapping[str, Any]] | None = None,
+        resource_tags: Sequence[Tag | TagDict] | None = None,
         image_tag_mutability: ImageTagMutabilityValue | str | None = None,
         image_tag_mutability_exclusion_filters: Sequence[
-            ImageTagMutabilityExclusionFilter | Mapping[str, Any]
+            ImageTagMutabilityExclusionFilter | ImageTagMutabilityExclusionFilterDict
         ]
         | None = None,
         repository_policy: str | None = None,
@@ -855,7 +875,7 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        image_id: ImageIdentifier | Mapping[str, Any],
+        image_id: ImageIdentifier | ImageIdentifierDict,
         registry_id: str | None = None,
     ) -> DescribeImageReplicationStatusResponse:
         """Returns the replication status for a specified image."""
@@ -868,7 +888,7 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        image_id: ImageIdentifier | Mapping[str, Any],
+        image_id: ImageIdentifier | ImageIdentifierDict,
         registry_id: str | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
@@ -889,7 +909,7 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        image_id: ImageIdentifier | Mapping[str, Any],
+        image_id: ImageIdentifier | ImageIdentifierDict,
         registry_id: str | None = None,
     ) -> DescribeImageSigningStatusResponse:
         """
@@ -907,10 +927,10 @@ class ECRClient(BaseClient):
         *,
         repository_name: str,
         registry_id: str | None = None,
-        image_ids: Sequence[ImageIdentifier | Mapping[str, Any]] | None = None,
+        image_ids: Sequence[ImageIdentifier | ImageIdentifierDict] | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
-        filter: DescribeImagesFilter | Mapping[str, Any] | None = None,
+        filter: DescribeImagesFilter | DescribeImagesFilterDict | None = None,
     ) -> DescribeImagesResponse:
         """Returns metadata about the images in a repository."""
         return await self._call(
@@ -1059,10 +1079,10 @@ class ECRClient(BaseClient):
         *,
         repository_name: str,
         registry_id: str | None = None,
-        image_ids: Sequence[ImageIdentifier | Mapping[str, Any]] | None = None,
+        image_ids: Sequence[ImageIdentifier | ImageIdentifierDict] | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
-        filter: LifecyclePolicyPreviewFilter | Mapping[str, Any] | None = None,
+        filter: LifecyclePolicyPreviewFilter | LifecyclePolicyPreviewFilterDict | None = None,
     ) -> GetLifecyclePolicyPreviewResponse:
         """
         Retrieves the results of the lifecycle policy preview request for the
@@ -1117,9 +1137,9 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        subject_id: SubjectIdentifier | Mapping[str, Any],
+        subject_id: SubjectIdentifier | SubjectIdentifierDict,
         registry_id: str | None = None,
-        filter: ListImageReferrersFilter | Mapping[str, Any] | None = None,
+        filter: ListImageReferrersFilter | ListImageReferrersFilterDict | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> ListImageReferrersResponse:
@@ -1143,7 +1163,7 @@ class ECRClient(BaseClient):
         registry_id: str | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
-        filter: ListImagesFilter | Mapping[str, Any] | None = None,
+        filter: ListImagesFilter | ListImagesFilterDict | None = None,
     ) -> ListImagesResponse:
         """Lists all the image IDs for the specified repository."""
         return await self._call(
@@ -1220,7 +1240,7 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        image_scanning_configuration: ImageScanningConfiguration | Mapping[str, Any],
+        image_scanning_configuration: ImageScanningConfiguration | ImageScanningConfigurationDict,
         registry_id: str | None = None,
     ) -> PutImageScanningConfigurationResponse:
         """
@@ -1244,7 +1264,7 @@ class ECRClient(BaseClient):
         image_tag_mutability: ImageTagMutabilityValue | str,
         registry_id: str | None = None,
         image_tag_mutability_exclusion_filters: Sequence[
-            ImageTagMutabilityExclusionFilter | Mapping[str, Any]
+            ImageTagMutabilityExclusionFilter | ImageTagMutabilityExclusionFilterDict
         ]
         | None = None,
     ) -> PutImageTagMutabilityResponse:
@@ -1287,7 +1307,7 @@ class ECRClient(BaseClient):
         self,
         *,
         scan_type: ScanTypeValue | str | None = None,
-        rules: Sequence[RegistryScanningRule | Mapping[str, Any]] | None = None,
+        rules: Sequence[RegistryScanningRule | RegistryScanningRuleDict] | None = None,
     ) -> PutRegistryScanningConfigurationResponse:
         """Creates or updates the scanning configuration for your private registry."""
         return await self._call(
@@ -1295,7 +1315,7 @@ class ECRClient(BaseClient):
         )
 
     async def put_replication_configuration(
-        self, *, replication_configuration: ReplicationConfiguration | Mapping[str, Any]
+        self, *, replication_configuration: ReplicationConfiguration | ReplicationConfigurationDict
     ) -> PutReplicationConfigurationResponse:
         """
         Creates or updates the replication configuration for a registry. The existing
@@ -1313,7 +1333,7 @@ class ECRClient(BaseClient):
         )
 
     async def put_signing_configuration(
-        self, *, signing_configuration: SigningConfiguration | Mapping[str, Any]
+        self, *, signing_configuration: SigningConfiguration | SigningConfigurationDict
     ) -> PutSigningConfigurationResponse:
         """
         Creates or updates the registry's signing configuration, which defines rules
@@ -1362,7 +1382,7 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        image_id: ImageIdentifier | Mapping[str, Any],
+        image_id: ImageIdentifier | ImageIdentifierDict,
         registry_id: str | None = None,
     ) -> StartImageScanResponse:
         """Starts a basic image vulnerability scan."""
@@ -1395,7 +1415,7 @@ class ECRClient(BaseClient):
     async def start_replication_backfill(
         self,
         *,
-        destination: ReplicationDestination | Mapping[str, Any],
+        destination: ReplicationDestination | ReplicationDestinationDict,
         registry_id: str | None = None,
     ) -> StartReplicationBackfillResponse:
         """
@@ -1425,7 +1445,7 @@ class ECRClient(BaseClient):
         )
 
     async def tag_resource(
-        self, *, resource_arn: str, tags: Sequence[Tag | Mapping[str, Any]]
+        self, *, resource_arn: str, tags: Sequence[Tag | TagDict]
     ) -> TagResourceResponse:
         """
         Adds specified tags to a resource with the specified ARN. Existing tags on a
@@ -1445,7 +1465,7 @@ class ECRClient(BaseClient):
         self,
         *,
         repository_name: str,
-        image_id: ImageIdentifier | Mapping[str, Any],
+        image_id: ImageIdentifier | ImageIdentifierDict,
         target_storage_class: TargetStorageClassValue | str,
         registry_id: str | None = None,
     ) -> UpdateImageStorageClassResponse:
@@ -1489,12 +1509,12 @@ class ECRClient(BaseClient):
         prefix: str,
         description: str | None = None,
         encryption_configuration: EncryptionConfigurationForRepositoryCreationTemplate
-        | Mapping[str, Any]
+        | EncryptionConfigurationForRepositoryCreationTemplateDict
         | None = None,
-        resource_tags: Sequence[Tag | Mapping[str, Any]] | None = None,
+        resource_tags: Sequence[Tag | TagDict] | None = None,
         image_tag_mutability: ImageTagMutabilityValue | str | None = None,
         image_tag_mutability_exclusion_filters: Sequence[
-            ImageTagMutabilityExclusionFilter | Mapping[str, Any]
+            ImageTagMutabilityExclusionFilter | ImageTagMutabilityExclusionFilterDict
         ]
         | None = None,
         repository_policy: str | None = None,

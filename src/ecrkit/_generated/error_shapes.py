@@ -65,26 +65,34 @@ class BlockedByOrganizationPolicyException(EcrModel):
     policy.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class EmptyUploadException(EcrModel):
     """The specified layer upload does not contain any layer parts."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
 class ExclusionAlreadyExistsException(EcrModel):
     """The specified pull time update exclusion already exists for the registry."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ExclusionNotFoundException(EcrModel):
     """The specified pull time update exclusion was not found."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ImageAlreadyExistsException(EcrModel):
@@ -93,14 +101,18 @@ class ImageAlreadyExistsException(EcrModel):
     manifest or image tag after the last push.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
 class ImageArchivedException(EcrModel):
     """The specified image is archived and cannot be scanned."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ImageDigestDoesNotMatchException(EcrModel):
@@ -109,19 +121,25 @@ class ImageDigestDoesNotMatchException(EcrModel):
     for the image.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ImageNotFoundException(EcrModel):
     """The image requested does not exist in the specified repository."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ImageStorageClassUpdateNotSupportedException(EcrModel):
     """The requested image storage class update is not supported."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ImageTagAlreadyExistsException(EcrModel):
@@ -130,7 +148,9 @@ class ImageTagAlreadyExistsException(EcrModel):
     configured for tag immutability.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class InvalidLayerException(EcrModel):
@@ -139,7 +159,9 @@ class InvalidLayerException(EcrModel):
     layer does not match the digest specified.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -149,22 +171,34 @@ class InvalidLayerPartException(EcrModel):
     to the last byte of a previous layer part upload.
     """
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the exception."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the exception."""
 
-    upload_id: str | None = Field(default=None, alias="uploadId")
+    upload_id: str | None = Field(
+        default=None, validation_alias="uploadId", serialization_alias="uploadId"
+    )
     """The upload ID associated with the exception."""
 
-    last_valid_byte_received: int | None = Field(default=None, alias="lastValidByteReceived")
+    last_valid_byte_received: int | None = Field(
+        default=None,
+        validation_alias="lastValidByteReceived",
+        serialization_alias="lastValidByteReceived",
+    )
     """
     The last valid byte received from the layer part upload that is associated with
     the exception.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -174,7 +208,9 @@ class InvalidParameterException(EcrModel):
     request.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -185,22 +221,30 @@ class InvalidTagParameterException(EcrModel):
     characters.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class KmsException(EcrModel):
     """The operation failed due to a KMS exception."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
-    kms_error: str | None = Field(default=None, alias="kmsError")
+    kms_error: str | None = Field(
+        default=None, validation_alias="kmsError", serialization_alias="kmsError"
+    )
     """The error code returned by KMS."""
 
 
 class LayerAlreadyExistsException(EcrModel):
     """The image layer already exists in the associated repository."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -210,14 +254,18 @@ class LayerInaccessibleException(EcrModel):
     Unassociated image layers may be cleaned up at any time.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
 class LayerPartTooSmallException(EcrModel):
     """Layer parts must be at least 5 MiB in size."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -227,14 +275,18 @@ class LayersNotFoundException(EcrModel):
     this repository.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
 class LifecyclePolicyNotFoundException(EcrModel):
     """The lifecycle policy could not be found, and no policy is set to the repository."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class LifecyclePolicyPreviewInProgressException(EcrModel):
@@ -243,13 +295,17 @@ class LifecyclePolicyPreviewInProgressException(EcrModel):
     again.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class LifecyclePolicyPreviewNotFoundException(EcrModel):
     """There is no dry run for this repository."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class LimitExceededException(EcrModel):
@@ -259,7 +315,9 @@ class LimitExceededException(EcrModel):
     Elastic Container Registry User Guide.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -269,7 +327,9 @@ class PullThroughCacheRuleAlreadyExistsException(EcrModel):
     registry.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class PullThroughCacheRuleNotFoundException(EcrModel):
@@ -278,19 +338,25 @@ class PullThroughCacheRuleNotFoundException(EcrModel):
     rule and try again.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ReferencedImagesNotFoundException(EcrModel):
     """The manifest list is referencing an image that does not exist."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class RegistryPolicyNotFoundException(EcrModel):
     """The registry doesn't have an associated registry policy."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ReplicationBackfillInProgressException(EcrModel):
@@ -302,7 +368,9 @@ class ReplicationBackfillInProgressException(EcrModel):
     starting another one.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -315,7 +383,9 @@ class ReplicationBackfillInvalidStatusException(EcrModel):
     retrying.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -326,14 +396,18 @@ class ReplicationBackfillNotFoundException(EcrModel):
     registry.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
 class RepositoryAlreadyExistsException(EcrModel):
     """The specified repository already exists in the specified registry."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -343,7 +417,9 @@ class RepositoryNotEmptyException(EcrModel):
     images, you must force the deletion with the force parameter.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -353,7 +429,9 @@ class RepositoryNotFoundException(EcrModel):
     repository and ensure that you are performing operations on the correct registry.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -363,7 +441,9 @@ class RepositoryPolicyNotFoundException(EcrModel):
     repository policy.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -373,7 +453,9 @@ class ScanNotFoundException(EcrModel):
     enabled on the repository and try again.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class SecretNotFoundException(EcrModel):
@@ -382,13 +464,17 @@ class SecretNotFoundException(EcrModel):
     Update the pull through cache rule with a valid secret ARN and try again.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class ServerException(EcrModel):
     """These errors are usually caused by a server-side issue."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -398,7 +484,9 @@ class SigningConfigurationNotFoundException(EcrModel):
     retrieve or delete a signing configuration that does not exist.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
@@ -408,7 +496,9 @@ class TemplateAlreadyExistsException(EcrModel):
     again.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class TemplateNotFoundException(EcrModel):
@@ -417,7 +507,9 @@ class TemplateNotFoundException(EcrModel):
     and prefix and try again.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class TooManyTagsException(EcrModel):
@@ -426,7 +518,9 @@ class TooManyTagsException(EcrModel):
     that can be applied to a repository is 50.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class UnableToAccessSecretException(EcrModel):
@@ -435,7 +529,9 @@ class UnableToAccessSecretException(EcrModel):
     secret and try again.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class UnableToDecryptSecretValueException(EcrModel):
@@ -444,7 +540,9 @@ class UnableToDecryptSecretValueException(EcrModel):
     permisisons and try again.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class UnableToGetUpstreamImageException(EcrModel):
@@ -454,7 +552,9 @@ class UnableToGetUpstreamImageException(EcrModel):
     containing the credentials for the upstream registry.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class UnableToGetUpstreamLayerException(EcrModel):
@@ -463,7 +563,9 @@ class UnableToGetUpstreamLayerException(EcrModel):
     rule.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class UnableToListUpstreamImageReferrersException(EcrModel):
@@ -473,19 +575,25 @@ class UnableToListUpstreamImageReferrersException(EcrModel):
     containing the credentials for the upstream registry.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class UnsupportedImageTypeException(EcrModel):
     """The image is of a type that cannot be scanned."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class UnsupportedUpstreamRegistryException(EcrModel):
     """The specified upstream registry isn't supported."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
 
 
 class UploadNotFoundException(EcrModel):
@@ -494,11 +602,15 @@ class UploadNotFoundException(EcrModel):
     repository.
     """
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )
     """The error message associated with the exception."""
 
 
 class ValidationException(EcrModel):
     """There was an exception validating this request."""
 
-    message: str | None = Field(default=None, alias="message")
+    message: str | None = Field(
+        default=None, validation_alias="message", serialization_alias="message"
+    )

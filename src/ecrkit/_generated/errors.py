@@ -68,25 +68,25 @@ class BlockedByOrganizationPolicyException(ServiceError):
     policy.
     """
 
-    error_code = "BlockedByOrganizationPolicyException"
+    error_code: ClassVar[str | None] = "BlockedByOrganizationPolicyException"
 
 
 class EmptyUploadException(ServiceError):
     """The specified layer upload does not contain any layer parts."""
 
-    error_code = "EmptyUploadException"
+    error_code: ClassVar[str | None] = "EmptyUploadException"
 
 
 class ExclusionAlreadyExistsException(ServiceError):
     """The specified pull time update exclusion already exists for the registry."""
 
-    error_code = "ExclusionAlreadyExistsException"
+    error_code: ClassVar[str | None] = "ExclusionAlreadyExistsException"
 
 
 class ExclusionNotFoundException(ServiceError):
     """The specified pull time update exclusion was not found."""
 
-    error_code = "ExclusionNotFoundException"
+    error_code: ClassVar[str | None] = "ExclusionNotFoundException"
 
 
 class ImageAlreadyExistsException(ServiceError):
@@ -95,13 +95,13 @@ class ImageAlreadyExistsException(ServiceError):
     manifest or image tag after the last push.
     """
 
-    error_code = "ImageAlreadyExistsException"
+    error_code: ClassVar[str | None] = "ImageAlreadyExistsException"
 
 
 class ImageArchivedException(ServiceError):
     """The specified image is archived and cannot be scanned."""
 
-    error_code = "ImageArchivedException"
+    error_code: ClassVar[str | None] = "ImageArchivedException"
 
 
 class ImageDigestDoesNotMatchException(ServiceError):
@@ -110,19 +110,19 @@ class ImageDigestDoesNotMatchException(ServiceError):
     for the image.
     """
 
-    error_code = "ImageDigestDoesNotMatchException"
+    error_code: ClassVar[str | None] = "ImageDigestDoesNotMatchException"
 
 
 class ImageNotFoundException(ServiceError):
     """The image requested does not exist in the specified repository."""
 
-    error_code = "ImageNotFoundException"
+    error_code: ClassVar[str | None] = "ImageNotFoundException"
 
 
 class ImageStorageClassUpdateNotSupportedException(ServiceError):
     """The requested image storage class update is not supported."""
 
-    error_code = "ImageStorageClassUpdateNotSupportedException"
+    error_code: ClassVar[str | None] = "ImageStorageClassUpdateNotSupportedException"
 
 
 class ImageTagAlreadyExistsException(ServiceError):
@@ -131,7 +131,7 @@ class ImageTagAlreadyExistsException(ServiceError):
     configured for tag immutability.
     """
 
-    error_code = "ImageTagAlreadyExistsException"
+    error_code: ClassVar[str | None] = "ImageTagAlreadyExistsException"
 
 
 class InvalidLayerException(ServiceError):
@@ -140,7 +140,7 @@ class InvalidLayerException(ServiceError):
     layer does not match the digest specified.
     """
 
-    error_code = "InvalidLayerException"
+    error_code: ClassVar[str | None] = "InvalidLayerException"
 
 
 class InvalidLayerPartException(ServiceError):
@@ -149,7 +149,7 @@ class InvalidLayerPartException(ServiceError):
     to the last byte of a previous layer part upload.
     """
 
-    error_code = "InvalidLayerPartException"
+    error_code: ClassVar[str | None] = "InvalidLayerPartException"
     modeled_fields: ClassVar[dict[str, str]] = {
         "registry_id": "registryId",
         "repository_name": "repositoryName",
@@ -175,7 +175,7 @@ class InvalidParameterException(ServiceError):
     request.
     """
 
-    error_code = "InvalidParameterException"
+    error_code: ClassVar[str | None] = "InvalidParameterException"
 
 
 class InvalidTagParameterException(ServiceError):
@@ -185,13 +185,13 @@ class InvalidTagParameterException(ServiceError):
     characters.
     """
 
-    error_code = "InvalidTagParameterException"
+    error_code: ClassVar[str | None] = "InvalidTagParameterException"
 
 
 class KmsException(ServiceError):
     """The operation failed due to a KMS exception."""
 
-    error_code = "KmsException"
+    error_code: ClassVar[str | None] = "KmsException"
     modeled_fields: ClassVar[dict[str, str]] = {"kms_error": "kmsError"}
     kms_error: str | None
     """The error code returned by KMS."""
@@ -200,7 +200,7 @@ class KmsException(ServiceError):
 class LayerAlreadyExistsException(ServiceError):
     """The image layer already exists in the associated repository."""
 
-    error_code = "LayerAlreadyExistsException"
+    error_code: ClassVar[str | None] = "LayerAlreadyExistsException"
 
 
 class LayerInaccessibleException(ServiceError):
@@ -209,13 +209,13 @@ class LayerInaccessibleException(ServiceError):
     Unassociated image layers may be cleaned up at any time.
     """
 
-    error_code = "LayerInaccessibleException"
+    error_code: ClassVar[str | None] = "LayerInaccessibleException"
 
 
 class LayerPartTooSmallException(ServiceError):
     """Layer parts must be at least 5 MiB in size."""
 
-    error_code = "LayerPartTooSmallException"
+    error_code: ClassVar[str | None] = "LayerPartTooSmallException"
 
 
 class LayersNotFoundException(ServiceError):
@@ -224,13 +224,13 @@ class LayersNotFoundException(ServiceError):
     this repository.
     """
 
-    error_code = "LayersNotFoundException"
+    error_code: ClassVar[str | None] = "LayersNotFoundException"
 
 
 class LifecyclePolicyNotFoundException(ServiceError):
     """The lifecycle policy could not be found, and no policy is set to the repository."""
 
-    error_code = "LifecyclePolicyNotFoundException"
+    error_code: ClassVar[str | None] = "LifecyclePolicyNotFoundException"
 
 
 class LifecyclePolicyPreviewInProgressException(ServiceError):
@@ -239,13 +239,13 @@ class LifecyclePolicyPreviewInProgressException(ServiceError):
     again.
     """
 
-    error_code = "LifecyclePolicyPreviewInProgressException"
+    error_code: ClassVar[str | None] = "LifecyclePolicyPreviewInProgressException"
 
 
 class LifecyclePolicyPreviewNotFoundException(ServiceError):
     """There is no dry run for this repository."""
 
-    error_code = "LifecyclePolicyPreviewNotFoundException"
+    error_code: ClassVar[str | None] = "LifecyclePolicyPreviewNotFoundException"
 
 
 class LimitExceededException(ServiceError):
@@ -255,7 +255,7 @@ class LimitExceededException(ServiceError):
     Elastic Container Registry User Guide.
     """
 
-    error_code = "LimitExceededException"
+    error_code: ClassVar[str | None] = "LimitExceededException"
 
 
 class PullThroughCacheRuleAlreadyExistsException(ServiceError):
@@ -264,7 +264,7 @@ class PullThroughCacheRuleAlreadyExistsException(ServiceError):
     registry.
     """
 
-    error_code = "PullThroughCacheRuleAlreadyExistsException"
+    error_code: ClassVar[str | None] = "PullThroughCacheRuleAlreadyExistsException"
 
 
 class PullThroughCacheRuleNotFoundException(ServiceError):
@@ -273,19 +273,19 @@ class PullThroughCacheRuleNotFoundException(ServiceError):
     rule and try again.
     """
 
-    error_code = "PullThroughCacheRuleNotFoundException"
+    error_code: ClassVar[str | None] = "PullThroughCacheRuleNotFoundException"
 
 
 class ReferencedImagesNotFoundException(ServiceError):
     """The manifest list is referencing an image that does not exist."""
 
-    error_code = "ReferencedImagesNotFoundException"
+    error_code: ClassVar[str | None] = "ReferencedImagesNotFoundException"
 
 
 class RegistryPolicyNotFoundException(ServiceError):
     """The registry doesn't have an associated registry policy."""
 
-    error_code = "RegistryPolicyNotFoundException"
+    error_code: ClassVar[str | None] = "RegistryPolicyNotFoundException"
 
 
 class ReplicationBackfillInProgressException(ServiceError):
@@ -297,7 +297,7 @@ class ReplicationBackfillInProgressException(ServiceError):
     starting another one.
     """
 
-    error_code = "ReplicationBackfillInProgressException"
+    error_code: ClassVar[str | None] = "ReplicationBackfillInProgressException"
 
 
 class ReplicationBackfillInvalidStatusException(ServiceError):
@@ -309,7 +309,7 @@ class ReplicationBackfillInvalidStatusException(ServiceError):
     retrying.
     """
 
-    error_code = "ReplicationBackfillInvalidStatusException"
+    error_code: ClassVar[str | None] = "ReplicationBackfillInvalidStatusException"
 
 
 class ReplicationBackfillNotFoundException(ServiceError):
@@ -319,13 +319,13 @@ class ReplicationBackfillNotFoundException(ServiceError):
     registry.
     """
 
-    error_code = "ReplicationBackfillNotFoundException"
+    error_code: ClassVar[str | None] = "ReplicationBackfillNotFoundException"
 
 
 class RepositoryAlreadyExistsException(ServiceError):
     """The specified repository already exists in the specified registry."""
 
-    error_code = "RepositoryAlreadyExistsException"
+    error_code: ClassVar[str | None] = "RepositoryAlreadyExistsException"
 
 
 class RepositoryNotEmptyException(ServiceError):
@@ -334,7 +334,7 @@ class RepositoryNotEmptyException(ServiceError):
     images, you must force the deletion with the force parameter.
     """
 
-    error_code = "RepositoryNotEmptyException"
+    error_code: ClassVar[str | None] = "RepositoryNotEmptyException"
 
 
 class RepositoryNotFoundException(ServiceError):
@@ -343,7 +343,7 @@ class RepositoryNotFoundException(ServiceError):
     repository and ensure that you are performing operations on the correct registry.
     """
 
-    error_code = "RepositoryNotFoundException"
+    error_code: ClassVar[str | None] = "RepositoryNotFoundException"
 
 
 class RepositoryPolicyNotFoundException(ServiceError):
@@ -352,7 +352,7 @@ class RepositoryPolicyNotFoundException(ServiceError):
     repository policy.
     """
 
-    error_code = "RepositoryPolicyNotFoundException"
+    error_code: ClassVar[str | None] = "RepositoryPolicyNotFoundException"
 
 
 class ScanNotFoundException(ServiceError):
@@ -361,7 +361,7 @@ class ScanNotFoundException(ServiceError):
     enabled on the repository and try again.
     """
 
-    error_code = "ScanNotFoundException"
+    error_code: ClassVar[str | None] = "ScanNotFoundException"
 
 
 class SecretNotFoundException(ServiceError):
@@ -370,13 +370,13 @@ class SecretNotFoundException(ServiceError):
     Update the pull through cache rule with a valid secret ARN and try again.
     """
 
-    error_code = "SecretNotFoundException"
+    error_code: ClassVar[str | None] = "SecretNotFoundException"
 
 
 class ServerException(ServiceError):
     """These errors are usually caused by a server-side issue."""
 
-    error_code = "ServerException"
+    error_code: ClassVar[str | None] = "ServerException"
 
 
 class SigningConfigurationNotFoundException(ServiceError):
@@ -385,7 +385,7 @@ class SigningConfigurationNotFoundException(ServiceError):
     retrieve or delete a signing configuration that does not exist.
     """
 
-    error_code = "SigningConfigurationNotFoundException"
+    error_code: ClassVar[str | None] = "SigningConfigurationNotFoundException"
 
 
 class TemplateAlreadyExistsException(ServiceError):
@@ -394,7 +394,7 @@ class TemplateAlreadyExistsException(ServiceError):
     again.
     """
 
-    error_code = "TemplateAlreadyExistsException"
+    error_code: ClassVar[str | None] = "TemplateAlreadyExistsException"
 
 
 class TemplateNotFoundException(ServiceError):
@@ -403,7 +403,7 @@ class TemplateNotFoundException(ServiceError):
     and prefix and try again.
     """
 
-    error_code = "TemplateNotFoundException"
+    error_code: ClassVar[str | None] = "TemplateNotFoundException"
 
 
 class TooManyTagsException(ServiceError):
@@ -412,7 +412,7 @@ class TooManyTagsException(ServiceError):
     that can be applied to a repository is 50.
     """
 
-    error_code = "TooManyTagsException"
+    error_code: ClassVar[str | None] = "TooManyTagsException"
 
 
 class UnableToAccessSecretException(ServiceError):
@@ -421,7 +421,7 @@ class UnableToAccessSecretException(ServiceError):
     secret and try again.
     """
 
-    error_code = "UnableToAccessSecretException"
+    error_code: ClassVar[str | None] = "UnableToAccessSecretException"
 
 
 class UnableToDecryptSecretValueException(ServiceError):
@@ -430,7 +430,7 @@ class UnableToDecryptSecretValueException(ServiceError):
     permisisons and try again.
     """
 
-    error_code = "UnableToDecryptSecretValueException"
+    error_code: ClassVar[str | None] = "UnableToDecryptSecretValueException"
 
 
 class UnableToGetUpstreamImageException(ServiceError):
@@ -440,7 +440,7 @@ class UnableToGetUpstreamImageException(ServiceError):
     containing the credentials for the upstream registry.
     """
 
-    error_code = "UnableToGetUpstreamImageException"
+    error_code: ClassVar[str | None] = "UnableToGetUpstreamImageException"
 
 
 class UnableToGetUpstreamLayerException(ServiceError):
@@ -449,7 +449,7 @@ class UnableToGetUpstreamLayerException(ServiceError):
     rule.
     """
 
-    error_code = "UnableToGetUpstreamLayerException"
+    error_code: ClassVar[str | None] = "UnableToGetUpstreamLayerException"
 
 
 class UnableToListUpstreamImageReferrersException(ServiceError):
@@ -459,19 +459,19 @@ class UnableToListUpstreamImageReferrersException(ServiceError):
     containing the credentials for the upstream registry.
     """
 
-    error_code = "UnableToListUpstreamImageReferrersException"
+    error_code: ClassVar[str | None] = "UnableToListUpstreamImageReferrersException"
 
 
 class UnsupportedImageTypeException(ServiceError):
     """The image is of a type that cannot be scanned."""
 
-    error_code = "UnsupportedImageTypeException"
+    error_code: ClassVar[str | None] = "UnsupportedImageTypeException"
 
 
 class UnsupportedUpstreamRegistryException(ServiceError):
     """The specified upstream registry isn't supported."""
 
-    error_code = "UnsupportedUpstreamRegistryException"
+    error_code: ClassVar[str | None] = "UnsupportedUpstreamRegistryException"
 
 
 class UploadNotFoundException(ServiceError):
@@ -480,13 +480,13 @@ class UploadNotFoundException(ServiceError):
     repository.
     """
 
-    error_code = "UploadNotFoundException"
+    error_code: ClassVar[str | None] = "UploadNotFoundException"
 
 
 class ValidationException(ServiceError):
     """There was an exception validating this request."""
 
-    error_code = "ValidationException"
+    error_code: ClassVar[str | None] = "ValidationException"
 
 
 #: Wire error code -> exception class, for the protocol layer.

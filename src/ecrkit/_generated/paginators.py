@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING
 
 from ecrkit._pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec
 
@@ -41,6 +41,12 @@ if TYPE_CHECKING:
     from .shapes.image_identifier import ImageIdentifier
     from .shapes.repository import Repository
     from .shapes.repository_creation_template import RepositoryCreationTemplate
+    from .typed_dicts import (
+        DescribeImagesFilterDict,
+        ImageIdentifierDict,
+        LifecyclePolicyPreviewFilterDict,
+        ListImagesFilterDict,
+    )
 
 __all__ = [
     "DescribeImageScanFindingsPages",
@@ -53,7 +59,6 @@ __all__ = [
     "GetLifecyclePolicyPreviewPaginator",
     "ListImagesPaginator",
     "ListReplicationBackfillsPaginator",
-    "PAGINATORS",
 ]
 
 _DESCRIBE_IMAGE_SCAN_FINDINGS = PaginatorSpec(
@@ -96,7 +101,7 @@ class DescribeImageScanFindingsPaginator(Paginator):
         self,
         *,
         repository_name: str,
-        image_id: ImageIdentifier | Mapping[str, Any],
+        image_id: ImageIdentifier | ImageIdentifierDict,
         registry_id: str | None = None,
         max_results: int | None = None,
         pagination_config: PaginationConfig | None = None,
@@ -131,9 +136,9 @@ class DescribeImagesPaginator(Paginator):
         *,
         repository_name: str,
         registry_id: str | None = None,
-        image_ids: Sequence[ImageIdentifier | Mapping[str, Any]] | None = None,
+        image_ids: Sequence[ImageIdentifier | ImageIdentifierDict] | None = None,
         max_results: int | None = None,
-        filter: DescribeImagesFilter | Mapping[str, Any] | None = None,
+        filter: DescribeImagesFilter | DescribeImagesFilterDict | None = None,
         pagination_config: PaginationConfig | None = None,
     ) -> PageIterator[DescribeImagesResponse, ImageDetail]:
         """Start a pagination run (nothing is sent until you iterate)."""
@@ -309,9 +314,9 @@ class GetLifecyclePolicyPreviewPaginator(Paginator):
         *,
         repository_name: str,
         registry_id: str | None = None,
-        image_ids: Sequence[ImageIdentifier | Mapping[str, Any]] | None = None,
+        image_ids: Sequence[ImageIdentifier | ImageIdentifierDict] | None = None,
         max_results: int | None = None,
-        filter: LifecyclePolicyPreviewFilter | Mapping[str, Any] | None = None,
+        filter: LifecyclePolicyPreviewFilter | LifecyclePolicyPreviewFilterDict | None = None,
         pagination_config: PaginationConfig | None = None,
     ) -> PageIterator[GetLifecyclePolicyPreviewResponse, LifecyclePolicyPreviewResult]:
         """Start a pagination run (nothing is sent until you iterate)."""
@@ -344,7 +349,7 @@ class ListImagesPaginator(Paginator):
         repository_name: str,
         registry_id: str | None = None,
         max_results: int | None = None,
-        filter: ListImagesFilter | Mapping[str, Any] | None = None,
+        filter: ListImagesFilter | ListImagesFilterDict | None = None,
         pagination_config: PaginationConfig | None = None,
     ) -> PageIterator[ListImagesResponse, ImageIdentifier]:
         """Start a pagination run (nothing is sent until you iterate)."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ecrkit._waiters import Acceptor, Waiter, WaiterConfig, WaiterSpec
@@ -15,8 +15,9 @@ if TYPE_CHECKING:
         LifecyclePolicyPreviewFilter,
     )
     from .shapes.image_identifier import ImageIdentifier
+    from .typed_dicts import ImageIdentifierDict, LifecyclePolicyPreviewFilterDict
 
-__all__ = ["ImageScanCompleteWaiter", "LifecyclePolicyPreviewCompleteWaiter", "WAITERS"]
+__all__ = ["ImageScanCompleteWaiter", "LifecyclePolicyPreviewCompleteWaiter"]
 
 
 def _image_scan_complete_0(r: DescribeImageScanFindingsResponse) -> object:
@@ -52,7 +53,7 @@ class ImageScanCompleteWaiter(Waiter["DescribeImageScanFindingsResponse"]):
         self,
         *,
         repository_name: str,
-        image_id: ImageIdentifier | Mapping[str, Any],
+        image_id: ImageIdentifier | ImageIdentifierDict,
         registry_id: str | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
@@ -102,10 +103,10 @@ class LifecyclePolicyPreviewCompleteWaiter(Waiter["GetLifecyclePolicyPreviewResp
         *,
         repository_name: str,
         registry_id: str | None = None,
-        image_ids: Sequence[ImageIdentifier | Mapping[str, Any]] | None = None,
+        image_ids: Sequence[ImageIdentifier | ImageIdentifierDict] | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
-        filter: LifecyclePolicyPreviewFilter | Mapping[str, Any] | None = None,
+        filter: LifecyclePolicyPreviewFilter | LifecyclePolicyPreviewFilterDict | None = None,
         waiter_config: WaiterConfig | None = None,
     ) -> GetLifecyclePolicyPreviewResponse:
         """Wait; returns the final response on success."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import LayerAvailabilityValue, LayerFailureCodeValue
@@ -20,35 +21,47 @@ __all__ = [
 class BatchCheckLayerAvailabilityRequest(EcrModel):
     """Parameters of the BatchCheckLayerAvailability operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     image layers to check. If you do not specify a registry, the default registry is
     assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository that is associated with the image layers to check."""
 
-    layer_digests: Annotated[list[str], Field(min_length=1)] = Field(alias="layerDigests")
+    layer_digests: Annotated[list[str], Field(min_length=1)] = Field(
+        validation_alias="layerDigests", serialization_alias="layerDigests"
+    )
     """The digests of the image layers to check."""
 
 
 class Layer(EcrModel):
     """An object representing an Amazon ECR image layer."""
 
-    layer_digest: str | None = Field(default=None, alias="layerDigest")
+    layer_digest: str | None = Field(
+        default=None, validation_alias="layerDigest", serialization_alias="layerDigest"
+    )
     """The sha256 digest of the image layer."""
 
     layer_availability: LayerAvailabilityValue | str | None = Field(
-        default=None, alias="layerAvailability"
+        default=None, validation_alias="layerAvailability", serialization_alias="layerAvailability"
     )
     """The availability status of the image layer."""
 
-    layer_size: int | None = Field(default=None, alias="layerSize")
+    layer_size: int | None = Field(
+        default=None, validation_alias="layerSize", serialization_alias="layerSize"
+    )
     """The size, in bytes, of the image layer."""
 
-    media_type: str | None = Field(default=None, alias="mediaType")
+    media_type: str | None = Field(
+        default=None, validation_alias="mediaType", serialization_alias="mediaType"
+    )
     """
     The media type of the layer, such as
     application/vnd.docker.image.rootfs.diff.tar.gzip or
@@ -59,24 +72,36 @@ class Layer(EcrModel):
 class LayerFailure(EcrModel):
     """An object representing an Amazon ECR image layer failure."""
 
-    layer_digest: str | None = Field(default=None, alias="layerDigest")
+    layer_digest: str | None = Field(
+        default=None, validation_alias="layerDigest", serialization_alias="layerDigest"
+    )
     """The layer digest associated with the failure."""
 
-    failure_code: LayerFailureCodeValue | str | None = Field(default=None, alias="failureCode")
+    failure_code: LayerFailureCodeValue | str | None = Field(
+        default=None, validation_alias="failureCode", serialization_alias="failureCode"
+    )
     """The failure code associated with the failure."""
 
-    failure_reason: str | None = Field(default=None, alias="failureReason")
+    failure_reason: str | None = Field(
+        default=None, validation_alias="failureReason", serialization_alias="failureReason"
+    )
     """The reason for the failure."""
 
 
 class BatchCheckLayerAvailabilityResponse(EcrResponse):
     """Result of the BatchCheckLayerAvailability operation."""
 
-    layers: list[Layer] = Field(default_factory=list, alias="layers")
+    layers: list[Layer] = Field(
+        default_factory=_types.empty_list, validation_alias="layers", serialization_alias="layers"
+    )
     """
     A list of image layer objects corresponding to the image layer references in the
     request.
     """
 
-    failures: list[LayerFailure] = Field(default_factory=list, alias="failures")
+    failures: list[LayerFailure] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="failures",
+        serialization_alias="failures",
+    )
     """Any failures associated with the call."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.image_failure import ImageFailure
@@ -22,17 +23,23 @@ class BatchDeleteImageRequest(EcrModel):
     either the imageTag or imageDigest.
     """
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     image to delete. If you do not specify a registry, the default registry is
     assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository that contains the image to delete."""
 
-    image_ids: Annotated[list[ImageIdentifier], Field(min_length=1)] = Field(alias="imageIds")
+    image_ids: Annotated[list[ImageIdentifier], Field(min_length=1)] = Field(
+        validation_alias="imageIds", serialization_alias="imageIds"
+    )
     """
     A list of image ID references that correspond to images to delete. The format of
     the imageIds reference is imageTag=tag or imageDigest=digest.
@@ -42,8 +49,16 @@ class BatchDeleteImageRequest(EcrModel):
 class BatchDeleteImageResponse(EcrResponse):
     """Result of the BatchDeleteImage operation."""
 
-    image_ids: list[ImageIdentifier] = Field(default_factory=list, alias="imageIds")
+    image_ids: list[ImageIdentifier] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="imageIds",
+        serialization_alias="imageIds",
+    )
     """The image IDs of the deleted images."""
 
-    failures: list[ImageFailure] = Field(default_factory=list, alias="failures")
+    failures: list[ImageFailure] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="failures",
+        serialization_alias="failures",
+    )
     """Any failures associated with the call."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.image import Image
@@ -20,24 +21,32 @@ __all__ = [
 class BatchGetImageRequest(EcrModel):
     """Parameters of the BatchGetImage operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     images to describe. If you do not specify a registry, the default registry is
     assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository that contains the images to describe."""
 
-    image_ids: Annotated[list[ImageIdentifier], Field(min_length=1)] = Field(alias="imageIds")
+    image_ids: Annotated[list[ImageIdentifier], Field(min_length=1)] = Field(
+        validation_alias="imageIds", serialization_alias="imageIds"
+    )
     """
     A list of image ID references that correspond to images to describe. The format
     of the imageIds reference is imageTag=tag or imageDigest=digest.
     """
 
     accepted_media_types: Annotated[list[str], Field(min_length=1)] | None = Field(
-        default=None, alias="acceptedMediaTypes"
+        default=None,
+        validation_alias="acceptedMediaTypes",
+        serialization_alias="acceptedMediaTypes",
     )
     """The accepted media types for the request."""
 
@@ -45,8 +54,14 @@ class BatchGetImageRequest(EcrModel):
 class BatchGetImageResponse(EcrResponse):
     """Result of the BatchGetImage operation."""
 
-    images: list[Image] = Field(default_factory=list, alias="images")
+    images: list[Image] = Field(
+        default_factory=_types.empty_list, validation_alias="images", serialization_alias="images"
+    )
     """A list of image objects corresponding to the image references in the request."""
 
-    failures: list[ImageFailure] = Field(default_factory=list, alias="failures")
+    failures: list[ImageFailure] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="failures",
+        serialization_alias="failures",
+    )
     """Any failures associated with the call."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ScanFrequencyValue, ScanningConfigurationFailureCodeValue
@@ -22,7 +23,7 @@ class BatchGetRepositoryScanningConfigurationRequest(EcrModel):
     """Parameters of the BatchGetRepositoryScanningConfiguration operation."""
 
     repository_names: Annotated[list[Annotated[str, Field(min_length=2)]], Field(min_length=1)] = (
-        Field(alias="repositoryNames")
+        Field(validation_alias="repositoryNames", serialization_alias="repositoryNames")
     )
     """One or more repository names to get the scanning configuration for."""
 
@@ -30,20 +31,30 @@ class BatchGetRepositoryScanningConfigurationRequest(EcrModel):
 class RepositoryScanningConfiguration(EcrModel):
     """The details of the scanning configuration for a repository."""
 
-    repository_arn: str | None = Field(default=None, alias="repositoryArn")
+    repository_arn: str | None = Field(
+        default=None, validation_alias="repositoryArn", serialization_alias="repositoryArn"
+    )
     """The ARN of the repository."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository."""
 
-    scan_on_push: bool | None = Field(default=None, alias="scanOnPush")
+    scan_on_push: bool | None = Field(
+        default=None, validation_alias="scanOnPush", serialization_alias="scanOnPush"
+    )
     """Whether or not scan on push is configured for the repository."""
 
-    scan_frequency: ScanFrequencyValue | str | None = Field(default=None, alias="scanFrequency")
+    scan_frequency: ScanFrequencyValue | str | None = Field(
+        default=None, validation_alias="scanFrequency", serialization_alias="scanFrequency"
+    )
     """The scan frequency for the repository."""
 
     applied_scan_filters: list[ScanningRepositoryFilter] = Field(
-        default_factory=list, alias="appliedScanFilters"
+        default_factory=_types.empty_list,
+        validation_alias="appliedScanFilters",
+        serialization_alias="appliedScanFilters",
     )
     """The scan filters applied to the repository."""
 
@@ -54,15 +65,19 @@ class RepositoryScanningConfigurationFailure(EcrModel):
     repository.
     """
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository."""
 
     failure_code: ScanningConfigurationFailureCodeValue | str | None = Field(
-        default=None, alias="failureCode"
+        default=None, validation_alias="failureCode", serialization_alias="failureCode"
     )
     """The failure code."""
 
-    failure_reason: str | None = Field(default=None, alias="failureReason")
+    failure_reason: str | None = Field(
+        default=None, validation_alias="failureReason", serialization_alias="failureReason"
+    )
     """The reason for the failure."""
 
 
@@ -70,11 +85,15 @@ class BatchGetRepositoryScanningConfigurationResponse(EcrResponse):
     """Result of the BatchGetRepositoryScanningConfiguration operation."""
 
     scanning_configurations: list[RepositoryScanningConfiguration] = Field(
-        default_factory=list, alias="scanningConfigurations"
+        default_factory=_types.empty_list,
+        validation_alias="scanningConfigurations",
+        serialization_alias="scanningConfigurations",
     )
     """The scanning configuration for the requested repositories."""
 
     failures: list[RepositoryScanningConfigurationFailure] = Field(
-        default_factory=list, alias="failures"
+        default_factory=_types.empty_list,
+        validation_alias="failures",
+        serialization_alias="failures",
     )
     """Any failures associated with the call."""

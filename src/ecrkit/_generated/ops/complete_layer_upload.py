@@ -16,36 +16,50 @@ __all__ = [
 class CompleteLayerUploadRequest(EcrModel):
     """Parameters of the CompleteLayerUpload operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry to which to
     upload layers. If you do not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository to associate with the image layer."""
 
-    upload_id: str = Field(alias="uploadId")
+    upload_id: str = Field(validation_alias="uploadId", serialization_alias="uploadId")
     """
     The upload ID from a previous InitiateLayerUpload operation to associate with the
     image layer.
     """
 
-    layer_digests: Annotated[list[str], Field(min_length=1)] = Field(alias="layerDigests")
+    layer_digests: Annotated[list[str], Field(min_length=1)] = Field(
+        validation_alias="layerDigests", serialization_alias="layerDigests"
+    )
     """The sha256 digest of the image layer."""
 
 
 class CompleteLayerUploadResponse(EcrResponse):
     """Result of the CompleteLayerUpload operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    upload_id: str | None = Field(default=None, alias="uploadId")
+    upload_id: str | None = Field(
+        default=None, validation_alias="uploadId", serialization_alias="uploadId"
+    )
     """The upload ID associated with the layer."""
 
-    layer_digest: str | None = Field(default=None, alias="layerDigest")
+    layer_digest: str | None = Field(
+        default=None, validation_alias="layerDigest", serialization_alias="layerDigest"
+    )
     """The sha256 digest of the image layer."""

@@ -19,17 +19,23 @@ __all__ = [
 class CreatePullThroughCacheRuleRequest(EcrModel):
     """Parameters of the CreatePullThroughCacheRule operation."""
 
-    ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="ecrRepositoryPrefix", serialization_alias="ecrRepositoryPrefix"
+    )
     """The repository name prefix to use when caching images from the source registry."""
 
-    upstream_registry_url: str = Field(alias="upstreamRegistryUrl")
+    upstream_registry_url: str = Field(
+        validation_alias="upstreamRegistryUrl", serialization_alias="upstreamRegistryUrl"
+    )
     """
     The registry URL of the upstream public registry to use as the source for the
     pull through cache rule. The following is the syntax to use for each supported
     upstream registry.
     """
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry to create the
     pull through cache rule for. If you do not specify a registry, the default
@@ -37,19 +43,21 @@ class CreatePullThroughCacheRuleRequest(EcrModel):
     """
 
     upstream_registry: UpstreamRegistryValue | str | None = Field(
-        default=None, alias="upstreamRegistry"
+        default=None, validation_alias="upstreamRegistry", serialization_alias="upstreamRegistry"
     )
     """The name of the upstream registry."""
 
     credential_arn: Annotated[str, Field(min_length=50)] | None = Field(
-        default=None, alias="credentialArn"
+        default=None, validation_alias="credentialArn", serialization_alias="credentialArn"
     )
     """
     The Amazon Resource Name (ARN) of the Amazon Web Services Secrets Manager secret
     that identifies the credentials to authenticate to the upstream registry.
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """
     Amazon Resource Name (ARN) of the IAM role to be assumed by Amazon ECR to
     authenticate to the ECR upstream registry. This role must be in the same account
@@ -57,7 +65,9 @@ class CreatePullThroughCacheRuleRequest(EcrModel):
     """
 
     upstream_repository_prefix: Annotated[str, Field(min_length=2)] | None = Field(
-        default=None, alias="upstreamRepositoryPrefix"
+        default=None,
+        validation_alias="upstreamRepositoryPrefix",
+        serialization_alias="upstreamRepositoryPrefix",
     )
     """
     The repository name prefix of the upstream registry to match with the upstream
@@ -68,34 +78,54 @@ class CreatePullThroughCacheRuleRequest(EcrModel):
 class CreatePullThroughCacheRuleResponse(EcrResponse):
     """Result of the CreatePullThroughCacheRule operation."""
 
-    ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="ecrRepositoryPrefix",
+        serialization_alias="ecrRepositoryPrefix",
+    )
     """The Amazon ECR repository prefix associated with the pull through cache rule."""
 
-    upstream_registry_url: str | None = Field(default=None, alias="upstreamRegistryUrl")
+    upstream_registry_url: str | None = Field(
+        default=None,
+        validation_alias="upstreamRegistryUrl",
+        serialization_alias="upstreamRegistryUrl",
+    )
     """The upstream registry URL associated with the pull through cache rule."""
 
-    created_at: _types.Timestamp | None = Field(default=None, alias="createdAt")
+    created_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
     """
     The date and time, in JavaScript date format, when the pull through cache rule
     was created.
     """
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
     upstream_registry: UpstreamRegistryValue | str | None = Field(
-        default=None, alias="upstreamRegistry"
+        default=None, validation_alias="upstreamRegistry", serialization_alias="upstreamRegistry"
     )
     """The name of the upstream registry associated with the pull through cache rule."""
 
-    credential_arn: str | None = Field(default=None, alias="credentialArn")
+    credential_arn: str | None = Field(
+        default=None, validation_alias="credentialArn", serialization_alias="credentialArn"
+    )
     """
     The Amazon Resource Name (ARN) of the Amazon Web Services Secrets Manager secret
     associated with the pull through cache rule.
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """The ARN of the IAM role associated with the pull through cache rule."""
 
-    upstream_repository_prefix: str | None = Field(default=None, alias="upstreamRepositoryPrefix")
+    upstream_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="upstreamRepositoryPrefix",
+        serialization_alias="upstreamRepositoryPrefix",
+    )
     """The upstream repository prefix associated with the pull through cache rule."""

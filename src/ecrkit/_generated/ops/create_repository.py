@@ -23,20 +23,26 @@ __all__ = [
 class CreateRepositoryRequest(EcrModel):
     """Parameters of the CreateRepository operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry to create the
     repository. If you do not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """
     The name to use for the repository. The repository name may be specified on its
     own (such as nginx-web-app) or it can be prepended with a namespace to group the
     repository into a category (such as project-a/nginx-web-app).
     """
 
-    tags: list[Tag] | None = Field(default=None, alias="tags")
+    tags: list[Tag] | None = Field(
+        default=None, validation_alias="tags", serialization_alias="tags"
+    )
     """
     The metadata that you apply to the repository to help you categorize and organize
     them. Each tag consists of a key and an optional value, both of which you define.
@@ -45,7 +51,9 @@ class CreateRepositoryRequest(EcrModel):
     """
 
     image_tag_mutability: ImageTagMutabilityValue | str | None = Field(
-        default=None, alias="imageTagMutability"
+        default=None,
+        validation_alias="imageTagMutability",
+        serialization_alias="imageTagMutability",
     )
     """
     The tag mutability setting for the repository. If this parameter is omitted, the
@@ -56,14 +64,20 @@ class CreateRepositoryRequest(EcrModel):
 
     image_tag_mutability_exclusion_filters: (
         Annotated[list[ImageTagMutabilityExclusionFilter], Field(min_length=1)] | None
-    ) = Field(default=None, alias="imageTagMutabilityExclusionFilters")
+    ) = Field(
+        default=None,
+        validation_alias="imageTagMutabilityExclusionFilters",
+        serialization_alias="imageTagMutabilityExclusionFilters",
+    )
     """
     A list of filters that specify which image tags should be excluded from the
     repository's image tag mutability setting.
     """
 
     image_scanning_configuration: ImageScanningConfiguration | None = Field(
-        default=None, alias="imageScanningConfiguration"
+        default=None,
+        validation_alias="imageScanningConfiguration",
+        serialization_alias="imageScanningConfiguration",
     )
     """
     The imageScanningConfiguration parameter is being deprecated, in favor of
@@ -72,7 +86,9 @@ class CreateRepositoryRequest(EcrModel):
     """
 
     encryption_configuration: EncryptionConfiguration | None = Field(
-        default=None, alias="encryptionConfiguration"
+        default=None,
+        validation_alias="encryptionConfiguration",
+        serialization_alias="encryptionConfiguration",
     )
     """
     The encryption configuration for the repository. This determines how the contents
@@ -83,5 +99,7 @@ class CreateRepositoryRequest(EcrModel):
 class CreateRepositoryResponse(EcrResponse):
     """Result of the CreateRepository operation."""
 
-    repository: Repository | None = Field(default=None, alias="repository")
+    repository: Repository | None = Field(
+        default=None, validation_alias="repository", serialization_alias="repository"
+    )
     """The repository that was created."""

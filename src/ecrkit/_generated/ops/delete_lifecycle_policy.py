@@ -17,27 +17,41 @@ __all__ = [
 class DeleteLifecyclePolicyRequest(EcrModel):
     """Parameters of the DeleteLifecyclePolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository. If you do not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository."""
 
 
 class DeleteLifecyclePolicyResponse(EcrResponse):
     """Result of the DeleteLifecyclePolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    lifecycle_policy_text: str | None = Field(default=None, alias="lifecyclePolicyText")
+    lifecycle_policy_text: str | None = Field(
+        default=None,
+        validation_alias="lifecyclePolicyText",
+        serialization_alias="lifecyclePolicyText",
+    )
     """The JSON lifecycle policy text."""
 
-    last_evaluated_at: _types.Timestamp | None = Field(default=None, alias="lastEvaluatedAt")
+    last_evaluated_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="lastEvaluatedAt", serialization_alias="lastEvaluatedAt"
+    )
     """The time stamp of the last time that the lifecycle policy was run."""

@@ -17,13 +17,17 @@ __all__ = [
 class DeletePullThroughCacheRuleRequest(EcrModel):
     """Parameters of the DeletePullThroughCacheRule operation."""
 
-    ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="ecrRepositoryPrefix", serialization_alias="ecrRepositoryPrefix"
+    )
     """
     The Amazon ECR repository prefix associated with the pull through cache rule to
     delete.
     """
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     pull through cache rule. If you do not specify a registry, the default registry
@@ -34,26 +38,46 @@ class DeletePullThroughCacheRuleRequest(EcrModel):
 class DeletePullThroughCacheRuleResponse(EcrResponse):
     """Result of the DeletePullThroughCacheRule operation."""
 
-    ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="ecrRepositoryPrefix",
+        serialization_alias="ecrRepositoryPrefix",
+    )
     """The Amazon ECR repository prefix associated with the request."""
 
-    upstream_registry_url: str | None = Field(default=None, alias="upstreamRegistryUrl")
+    upstream_registry_url: str | None = Field(
+        default=None,
+        validation_alias="upstreamRegistryUrl",
+        serialization_alias="upstreamRegistryUrl",
+    )
     """The upstream registry URL associated with the pull through cache rule."""
 
-    created_at: _types.Timestamp | None = Field(default=None, alias="createdAt")
+    created_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
     """The timestamp associated with the pull through cache rule."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    credential_arn: str | None = Field(default=None, alias="credentialArn")
+    credential_arn: str | None = Field(
+        default=None, validation_alias="credentialArn", serialization_alias="credentialArn"
+    )
     """
     The Amazon Resource Name (ARN) of the Amazon Web Services Secrets Manager secret
     associated with the pull through cache rule.
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """The ARN of the IAM role associated with the pull through cache rule."""
 
-    upstream_repository_prefix: str | None = Field(default=None, alias="upstreamRepositoryPrefix")
+    upstream_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="upstreamRepositoryPrefix",
+        serialization_alias="upstreamRepositoryPrefix",
+    )
     """The upstream repository prefix associated with the pull through cache rule."""

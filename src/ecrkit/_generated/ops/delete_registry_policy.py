@@ -18,8 +18,12 @@ class DeleteRegistryPolicyRequest(EcrModel):
 class DeleteRegistryPolicyResponse(EcrResponse):
     """Result of the DeleteRegistryPolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    policy_text: str | None = Field(default=None, alias="policyText")
+    policy_text: str | None = Field(
+        default=None, validation_alias="policyText", serialization_alias="policyText"
+    )
     """The contents of the registry permissions policy that was deleted."""

@@ -18,17 +18,21 @@ __all__ = [
 class DeleteRepositoryRequest(EcrModel):
     """Parameters of the DeleteRepository operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository to delete. If you do not specify a registry, the default registry is
     assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository to delete."""
 
-    force: bool | None = Field(default=None, alias="force")
+    force: bool | None = Field(default=None, validation_alias="force", serialization_alias="force")
     """
     If true, deleting the repository force deletes the contents of the repository. If
     false, the repository must be empty before attempting to delete it.
@@ -38,5 +42,7 @@ class DeleteRepositoryRequest(EcrModel):
 class DeleteRepositoryResponse(EcrResponse):
     """Result of the DeleteRepository operation."""
 
-    repository: Repository | None = Field(default=None, alias="repository")
+    repository: Repository | None = Field(
+        default=None, validation_alias="repository", serialization_alias="repository"
+    )
     """The repository that was deleted."""

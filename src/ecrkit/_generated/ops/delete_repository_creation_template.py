@@ -18,17 +18,23 @@ __all__ = [
 class DeleteRepositoryCreationTemplateRequest(EcrModel):
     """Parameters of the DeleteRepositoryCreationTemplate operation."""
 
-    prefix: Annotated[str, Field(min_length=1)] = Field(alias="prefix")
+    prefix: Annotated[str, Field(min_length=1)] = Field(
+        validation_alias="prefix", serialization_alias="prefix"
+    )
     """The repository namespace prefix associated with the repository creation template."""
 
 
 class DeleteRepositoryCreationTemplateResponse(EcrResponse):
     """Result of the DeleteRepositoryCreationTemplate operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
     repository_creation_template: RepositoryCreationTemplate | None = Field(
-        default=None, alias="repositoryCreationTemplate"
+        default=None,
+        validation_alias="repositoryCreationTemplate",
+        serialization_alias="repositoryCreationTemplate",
     )
     """The details of the repository creation template that was deleted."""

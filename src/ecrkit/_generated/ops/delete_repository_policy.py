@@ -16,14 +16,18 @@ __all__ = [
 class DeleteRepositoryPolicyRequest(EcrModel):
     """Parameters of the DeleteRepositoryPolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository policy to delete. If you do not specify a registry, the default
     registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """
     The name of the repository that is associated with the repository policy to
     delete.
@@ -33,11 +37,17 @@ class DeleteRepositoryPolicyRequest(EcrModel):
 class DeleteRepositoryPolicyResponse(EcrResponse):
     """Result of the DeleteRepositoryPolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    policy_text: str | None = Field(default=None, alias="policyText")
+    policy_text: str | None = Field(
+        default=None, validation_alias="policyText", serialization_alias="policyText"
+    )
     """The JSON repository policy that was deleted from the repository."""

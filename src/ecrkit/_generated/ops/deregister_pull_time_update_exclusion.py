@@ -14,14 +14,16 @@ __all__ = [
 class DeregisterPullTimeUpdateExclusionRequest(EcrModel):
     """Parameters of the DeregisterPullTimeUpdateExclusion operation."""
 
-    principal_arn: str = Field(alias="principalArn")
+    principal_arn: str = Field(validation_alias="principalArn", serialization_alias="principalArn")
     """The ARN of the IAM principal to remove from the pull time update exclusion list."""
 
 
 class DeregisterPullTimeUpdateExclusionResponse(EcrResponse):
     """Result of the DeregisterPullTimeUpdateExclusion operation."""
 
-    principal_arn: str | None = Field(default=None, alias="principalArn")
+    principal_arn: str | None = Field(
+        default=None, validation_alias="principalArn", serialization_alias="principalArn"
+    )
     """
     The ARN of the IAM principal that was removed from the pull time update exclusion
     list.

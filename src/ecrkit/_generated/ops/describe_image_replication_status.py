@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ReplicationStatusValue
@@ -20,12 +21,16 @@ __all__ = [
 class DescribeImageReplicationStatusRequest(EcrModel):
     """Parameters of the DescribeImageReplicationStatus operation."""
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository that the image is in."""
 
-    image_id: ImageIdentifier = Field(alias="imageId")
+    image_id: ImageIdentifier = Field(validation_alias="imageId", serialization_alias="imageId")
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry. If you do not
     specify a registry, the default registry is assumed.
@@ -35,31 +40,45 @@ class DescribeImageReplicationStatusRequest(EcrModel):
 class ImageReplicationStatus(EcrModel):
     """The status of the replication process for an image."""
 
-    region: str | None = Field(default=None, alias="region")
+    region: str | None = Field(
+        default=None, validation_alias="region", serialization_alias="region"
+    )
     """The destination Region for the image replication."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry to which the
     image belongs.
     """
 
-    status: ReplicationStatusValue | str | None = Field(default=None, alias="status")
+    status: ReplicationStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The image replication status."""
 
-    failure_code: str | None = Field(default=None, alias="failureCode")
+    failure_code: str | None = Field(
+        default=None, validation_alias="failureCode", serialization_alias="failureCode"
+    )
     """The failure code for a replication that has failed."""
 
 
 class DescribeImageReplicationStatusResponse(EcrResponse):
     """Result of the DescribeImageReplicationStatus operation."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    image_id: ImageIdentifier | None = Field(default=None, alias="imageId")
+    image_id: ImageIdentifier | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
 
     replication_statuses: list[ImageReplicationStatus] = Field(
-        default_factory=list, alias="replicationStatuses"
+        default_factory=_types.empty_list,
+        validation_alias="replicationStatuses",
+        serialization_alias="replicationStatuses",
     )
     """The replication status details for the images in the specified repository."""

@@ -36,111 +36,161 @@ __all__ = [
 class Attribute(EcrModel):
     """This data type is used in the ImageScanFinding data type."""
 
-    key: str | None = Field(default=None, alias="key")
+    key: str | None = Field(default=None, validation_alias="key", serialization_alias="key")
     """The attribute key."""
 
-    value: str | None = Field(default=None, alias="value")
+    value: str | None = Field(default=None, validation_alias="value", serialization_alias="value")
     """The value assigned to the attribute key."""
 
 
 class AwsEcrContainerImageDetails(EcrModel):
     """The image details of the Amazon ECR container image."""
 
-    architecture: str | None = Field(default=None, alias="architecture")
+    architecture: str | None = Field(
+        default=None, validation_alias="architecture", serialization_alias="architecture"
+    )
     """The architecture of the Amazon ECR container image."""
 
-    author: str | None = Field(default=None, alias="author")
+    author: str | None = Field(
+        default=None, validation_alias="author", serialization_alias="author"
+    )
     """The image author of the Amazon ECR container image."""
 
-    image_hash: str | None = Field(default=None, alias="imageHash")
+    image_hash: str | None = Field(
+        default=None, validation_alias="imageHash", serialization_alias="imageHash"
+    )
     """The image hash of the Amazon ECR container image."""
 
-    image_tags: list[str] = Field(default_factory=list, alias="imageTags")
+    image_tags: list[str] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="imageTags",
+        serialization_alias="imageTags",
+    )
     """The image tags attached to the Amazon ECR container image."""
 
-    platform: str | None = Field(default=None, alias="platform")
+    platform: str | None = Field(
+        default=None, validation_alias="platform", serialization_alias="platform"
+    )
     """The platform of the Amazon ECR container image."""
 
-    pushed_at: _types.Timestamp | None = Field(default=None, alias="pushedAt")
+    pushed_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="pushedAt", serialization_alias="pushedAt"
+    )
     """The date and time the Amazon ECR container image was pushed."""
 
-    last_in_use_at: _types.Timestamp | None = Field(default=None, alias="lastInUseAt")
+    last_in_use_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="lastInUseAt", serialization_alias="lastInUseAt"
+    )
     """The most recent date and time a cluster was running the image."""
 
-    in_use_count: int | None = Field(default=None, alias="inUseCount")
+    in_use_count: int | None = Field(
+        default=None, validation_alias="inUseCount", serialization_alias="inUseCount"
+    )
     """The number of Amazon ECS or Amazon EKS clusters currently running the image."""
 
-    registry: str | None = Field(default=None, alias="registry")
+    registry: str | None = Field(
+        default=None, validation_alias="registry", serialization_alias="registry"
+    )
     """The registry the Amazon ECR container image belongs to."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository the Amazon ECR container image resides in."""
 
 
 class CvssScore(EcrModel):
     """The CVSS score for a finding."""
 
-    base_score: float | None = Field(default=None, alias="baseScore")
+    base_score: float | None = Field(
+        default=None, validation_alias="baseScore", serialization_alias="baseScore"
+    )
     """The base CVSS score used for the finding."""
 
-    scoring_vector: str | None = Field(default=None, alias="scoringVector")
+    scoring_vector: str | None = Field(
+        default=None, validation_alias="scoringVector", serialization_alias="scoringVector"
+    )
     """The vector string of the CVSS score."""
 
-    source: str | None = Field(default=None, alias="source")
+    source: str | None = Field(
+        default=None, validation_alias="source", serialization_alias="source"
+    )
     """The source of the CVSS score."""
 
-    version: str | None = Field(default=None, alias="version")
+    version: str | None = Field(
+        default=None, validation_alias="version", serialization_alias="version"
+    )
     """The version of CVSS used for the score."""
 
 
 class CvssScoreAdjustment(EcrModel):
     """Details on adjustments Amazon Inspector made to the CVSS score for a finding."""
 
-    metric: str | None = Field(default=None, alias="metric")
+    metric: str | None = Field(
+        default=None, validation_alias="metric", serialization_alias="metric"
+    )
     """The metric used to adjust the CVSS score."""
 
-    reason: str | None = Field(default=None, alias="reason")
+    reason: str | None = Field(
+        default=None, validation_alias="reason", serialization_alias="reason"
+    )
     """The reason the CVSS score has been adjustment."""
 
 
 class CvssScoreDetails(EcrModel):
     """Information about the CVSS score."""
 
-    adjustments: list[CvssScoreAdjustment] = Field(default_factory=list, alias="adjustments")
+    adjustments: list[CvssScoreAdjustment] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="adjustments",
+        serialization_alias="adjustments",
+    )
     """
     An object that contains details about adjustment Amazon Inspector made to the
     CVSS score.
     """
 
-    score: float | None = Field(default=None, alias="score")
+    score: float | None = Field(default=None, validation_alias="score", serialization_alias="score")
     """The CVSS score."""
 
-    score_source: str | None = Field(default=None, alias="scoreSource")
+    score_source: str | None = Field(
+        default=None, validation_alias="scoreSource", serialization_alias="scoreSource"
+    )
     """The source for the CVSS score."""
 
-    scoring_vector: str | None = Field(default=None, alias="scoringVector")
+    scoring_vector: str | None = Field(
+        default=None, validation_alias="scoringVector", serialization_alias="scoringVector"
+    )
     """The vector for the CVSS score."""
 
-    version: str | None = Field(default=None, alias="version")
+    version: str | None = Field(
+        default=None, validation_alias="version", serialization_alias="version"
+    )
     """The CVSS version used in scoring."""
 
 
 class DescribeImageScanFindingsRequest(EcrModel):
     """Parameters of the DescribeImageScanFindings operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository in which to describe the image scan findings for. If you do not
     specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository for the image for which to describe the scan findings."""
 
-    image_id: ImageIdentifier = Field(alias="imageId")
+    image_id: ImageIdentifier = Field(validation_alias="imageId", serialization_alias="imageId")
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated DescribeImageScanFindings
     request where maxResults was used and the results exceeded the value of that
@@ -149,7 +199,9 @@ class DescribeImageScanFindingsRequest(EcrModel):
     to return.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of image scan results returned by DescribeImageScanFindings in
     paginated output. When this parameter is used, DescribeImageScanFindings only
@@ -165,88 +217,132 @@ class DescribeImageScanFindingsRequest(EcrModel):
 class ImageScanFinding(EcrModel):
     """Contains information about an image scan finding."""
 
-    name: str | None = Field(default=None, alias="name")
+    name: str | None = Field(default=None, validation_alias="name", serialization_alias="name")
     """The name associated with the finding, usually a CVE number."""
 
-    description: str | None = Field(default=None, alias="description")
+    description: str | None = Field(
+        default=None, validation_alias="description", serialization_alias="description"
+    )
     """The description of the finding."""
 
-    uri: str | None = Field(default=None, alias="uri")
+    uri: str | None = Field(default=None, validation_alias="uri", serialization_alias="uri")
     """A link containing additional details about the security vulnerability."""
 
-    severity: FindingSeverityValue | str | None = Field(default=None, alias="severity")
+    severity: FindingSeverityValue | str | None = Field(
+        default=None, validation_alias="severity", serialization_alias="severity"
+    )
     """The finding severity."""
 
-    attributes: list[Attribute] = Field(default_factory=list, alias="attributes")
+    attributes: list[Attribute] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="attributes",
+        serialization_alias="attributes",
+    )
     """A collection of attributes of the host from which the finding is generated."""
 
 
 class VulnerablePackage(EcrModel):
     """Information on the vulnerable package identified by a finding."""
 
-    arch: str | None = Field(default=None, alias="arch")
+    arch: str | None = Field(default=None, validation_alias="arch", serialization_alias="arch")
     """The architecture of the vulnerable package."""
 
-    epoch: int | None = Field(default=None, alias="epoch")
+    epoch: int | None = Field(default=None, validation_alias="epoch", serialization_alias="epoch")
     """The epoch of the vulnerable package."""
 
-    file_path: str | None = Field(default=None, alias="filePath")
+    file_path: str | None = Field(
+        default=None, validation_alias="filePath", serialization_alias="filePath"
+    )
     """The file path of the vulnerable package."""
 
-    name: str | None = Field(default=None, alias="name")
+    name: str | None = Field(default=None, validation_alias="name", serialization_alias="name")
     """The name of the vulnerable package."""
 
-    package_manager: str | None = Field(default=None, alias="packageManager")
+    package_manager: str | None = Field(
+        default=None, validation_alias="packageManager", serialization_alias="packageManager"
+    )
     """The package manager of the vulnerable package."""
 
-    release: str | None = Field(default=None, alias="release")
+    release: str | None = Field(
+        default=None, validation_alias="release", serialization_alias="release"
+    )
     """The release of the vulnerable package."""
 
-    source_layer_hash: str | None = Field(default=None, alias="sourceLayerHash")
+    source_layer_hash: str | None = Field(
+        default=None, validation_alias="sourceLayerHash", serialization_alias="sourceLayerHash"
+    )
     """The source layer hash of the vulnerable package."""
 
-    version: str | None = Field(default=None, alias="version")
+    version: str | None = Field(
+        default=None, validation_alias="version", serialization_alias="version"
+    )
     """The version of the vulnerable package."""
 
-    fixed_in_version: str | None = Field(default=None, alias="fixedInVersion")
+    fixed_in_version: str | None = Field(
+        default=None, validation_alias="fixedInVersion", serialization_alias="fixedInVersion"
+    )
     """The version of the package that contains the vulnerability fix."""
 
 
 class PackageVulnerabilityDetails(EcrModel):
     """Information about a package vulnerability finding."""
 
-    cvss: list[CvssScore] = Field(default_factory=list, alias="cvss")
+    cvss: list[CvssScore] = Field(
+        default_factory=_types.empty_list, validation_alias="cvss", serialization_alias="cvss"
+    )
     """An object that contains details about the CVSS score of a finding."""
 
-    reference_urls: list[str] = Field(default_factory=list, alias="referenceUrls")
+    reference_urls: list[str] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="referenceUrls",
+        serialization_alias="referenceUrls",
+    )
     """One or more URLs that contain details about this vulnerability type."""
 
-    related_vulnerabilities: list[str] = Field(default_factory=list, alias="relatedVulnerabilities")
+    related_vulnerabilities: list[str] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="relatedVulnerabilities",
+        serialization_alias="relatedVulnerabilities",
+    )
     """One or more vulnerabilities related to the one identified in this finding."""
 
-    source: str | None = Field(default=None, alias="source")
+    source: str | None = Field(
+        default=None, validation_alias="source", serialization_alias="source"
+    )
     """The source of the vulnerability information."""
 
-    source_url: str | None = Field(default=None, alias="sourceUrl")
+    source_url: str | None = Field(
+        default=None, validation_alias="sourceUrl", serialization_alias="sourceUrl"
+    )
     """A URL to the source of the vulnerability information."""
 
-    vendor_created_at: _types.Timestamp | None = Field(default=None, alias="vendorCreatedAt")
+    vendor_created_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="vendorCreatedAt", serialization_alias="vendorCreatedAt"
+    )
     """
     The date and time that this vulnerability was first added to the vendor's
     database.
     """
 
-    vendor_severity: str | None = Field(default=None, alias="vendorSeverity")
+    vendor_severity: str | None = Field(
+        default=None, validation_alias="vendorSeverity", serialization_alias="vendorSeverity"
+    )
     """The severity the vendor has given to this vulnerability type."""
 
-    vendor_updated_at: _types.Timestamp | None = Field(default=None, alias="vendorUpdatedAt")
+    vendor_updated_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="vendorUpdatedAt", serialization_alias="vendorUpdatedAt"
+    )
     """The date and time the vendor last updated this vulnerability in their database."""
 
-    vulnerability_id: str | None = Field(default=None, alias="vulnerabilityId")
+    vulnerability_id: str | None = Field(
+        default=None, validation_alias="vulnerabilityId", serialization_alias="vulnerabilityId"
+    )
     """The ID given to this vulnerability."""
 
     vulnerable_packages: list[VulnerablePackage] = Field(
-        default_factory=list, alias="vulnerablePackages"
+        default_factory=_types.empty_list,
+        validation_alias="vulnerablePackages",
+        serialization_alias="vulnerablePackages",
     )
     """The packages impacted by this vulnerability."""
 
@@ -254,17 +350,19 @@ class PackageVulnerabilityDetails(EcrModel):
 class Recommendation(EcrModel):
     """Details about the recommended course of action to remediate the finding."""
 
-    url: str | None = Field(default=None, alias="url")
+    url: str | None = Field(default=None, validation_alias="url", serialization_alias="url")
     """The URL address to the CVE remediation recommendations."""
 
-    text: str | None = Field(default=None, alias="text")
+    text: str | None = Field(default=None, validation_alias="text", serialization_alias="text")
     """The recommended course of action to remediate the finding."""
 
 
 class Remediation(EcrModel):
     """Information on how to remediate a finding."""
 
-    recommendation: Recommendation | None = Field(default=None, alias="recommendation")
+    recommendation: Recommendation | None = Field(
+        default=None, validation_alias="recommendation", serialization_alias="recommendation"
+    )
     """
     An object that contains information about the recommended course of action to
     remediate the finding.
@@ -275,7 +373,9 @@ class ResourceDetails(EcrModel):
     """Contains details about the resource involved in the finding."""
 
     aws_ecr_container_image: AwsEcrContainerImageDetails | None = Field(
-        default=None, alias="awsEcrContainerImage"
+        default=None,
+        validation_alias="awsEcrContainerImage",
+        serialization_alias="awsEcrContainerImage",
     )
     """
     An object that contains details about the Amazon ECR container image involved in
@@ -286,23 +386,29 @@ class ResourceDetails(EcrModel):
 class Resource(EcrModel):
     """Details about the resource involved in a finding."""
 
-    details: ResourceDetails | None = Field(default=None, alias="details")
+    details: ResourceDetails | None = Field(
+        default=None, validation_alias="details", serialization_alias="details"
+    )
     """An object that contains details about the resource involved in a finding."""
 
-    id: str | None = Field(default=None, alias="id")
+    id: str | None = Field(default=None, validation_alias="id", serialization_alias="id")
     """The ID of the resource."""
 
-    tags: dict[str, str] = Field(default_factory=dict, alias="tags")
+    tags: dict[str, str] = Field(
+        default_factory=dict, validation_alias="tags", serialization_alias="tags"
+    )
     """The tags attached to the resource."""
 
-    type: str | None = Field(default=None, alias="type")
+    type: str | None = Field(default=None, validation_alias="type", serialization_alias="type")
     """The type of resource."""
 
 
 class ScoreDetails(EcrModel):
     """Information about the Amazon Inspector score given to a finding."""
 
-    cvss: CvssScoreDetails | None = Field(default=None, alias="cvss")
+    cvss: CvssScoreDetails | None = Field(
+        default=None, validation_alias="cvss", serialization_alias="cvss"
+    )
     """An object that contains details about the CVSS score given to a finding."""
 
 
@@ -312,61 +418,91 @@ class EnhancedImageScanFinding(EcrModel):
     enabled for your private registry.
     """
 
-    aws_account_id: str | None = Field(default=None, alias="awsAccountId")
+    aws_account_id: str | None = Field(
+        default=None, validation_alias="awsAccountId", serialization_alias="awsAccountId"
+    )
     """The Amazon Web Services account ID associated with the image."""
 
-    description: str | None = Field(default=None, alias="description")
+    description: str | None = Field(
+        default=None, validation_alias="description", serialization_alias="description"
+    )
     """The description of the finding."""
 
-    finding_arn: str | None = Field(default=None, alias="findingArn")
+    finding_arn: str | None = Field(
+        default=None, validation_alias="findingArn", serialization_alias="findingArn"
+    )
     """The Amazon Resource Number (ARN) of the finding."""
 
-    first_observed_at: _types.Timestamp | None = Field(default=None, alias="firstObservedAt")
+    first_observed_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="firstObservedAt", serialization_alias="firstObservedAt"
+    )
     """The date and time that the finding was first observed."""
 
-    last_observed_at: _types.Timestamp | None = Field(default=None, alias="lastObservedAt")
+    last_observed_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="lastObservedAt", serialization_alias="lastObservedAt"
+    )
     """The date and time that the finding was last observed."""
 
     package_vulnerability_details: PackageVulnerabilityDetails | None = Field(
-        default=None, alias="packageVulnerabilityDetails"
+        default=None,
+        validation_alias="packageVulnerabilityDetails",
+        serialization_alias="packageVulnerabilityDetails",
     )
     """An object that contains the details of a package vulnerability finding."""
 
-    remediation: Remediation | None = Field(default=None, alias="remediation")
+    remediation: Remediation | None = Field(
+        default=None, validation_alias="remediation", serialization_alias="remediation"
+    )
     """An object that contains the details about how to remediate a finding."""
 
-    resources: list[Resource] = Field(default_factory=list, alias="resources")
+    resources: list[Resource] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="resources",
+        serialization_alias="resources",
+    )
     """Contains information on the resources involved in a finding."""
 
-    score: float | None = Field(default=None, alias="score")
+    score: float | None = Field(default=None, validation_alias="score", serialization_alias="score")
     """The Amazon Inspector score given to the finding."""
 
-    score_details: ScoreDetails | None = Field(default=None, alias="scoreDetails")
+    score_details: ScoreDetails | None = Field(
+        default=None, validation_alias="scoreDetails", serialization_alias="scoreDetails"
+    )
     """An object that contains details of the Amazon Inspector score."""
 
-    severity: str | None = Field(default=None, alias="severity")
+    severity: str | None = Field(
+        default=None, validation_alias="severity", serialization_alias="severity"
+    )
     """The severity of the finding."""
 
-    status: str | None = Field(default=None, alias="status")
+    status: str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The status of the finding."""
 
-    title: str | None = Field(default=None, alias="title")
+    title: str | None = Field(default=None, validation_alias="title", serialization_alias="title")
     """The title of the finding."""
 
-    type: str | None = Field(default=None, alias="type")
+    type: str | None = Field(default=None, validation_alias="type", serialization_alias="type")
     """The type of the finding."""
 
-    updated_at: _types.Timestamp | None = Field(default=None, alias="updatedAt")
+    updated_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
     """The date and time the finding was last updated at."""
 
-    fix_available: str | None = Field(default=None, alias="fixAvailable")
+    fix_available: str | None = Field(
+        default=None, validation_alias="fixAvailable", serialization_alias="fixAvailable"
+    )
     """
     Details on whether a fix is available through a version update. This value can be
     YES, NO, or PARTIAL. A PARTIAL fix means that some, but not all, of the packages
     identified in the finding have fixes available through updated versions.
     """
 
-    exploit_available: str | None = Field(default=None, alias="exploitAvailable")
+    exploit_available: str | None = Field(
+        default=None, validation_alias="exploitAvailable", serialization_alias="exploitAvailable"
+    )
     """If a finding discovered in your environment has an exploit available."""
 
 
@@ -374,25 +510,37 @@ class ImageScanFindings(EcrModel):
     """The details of an image scan."""
 
     image_scan_completed_at: _types.Timestamp | None = Field(
-        default=None, alias="imageScanCompletedAt"
+        default=None,
+        validation_alias="imageScanCompletedAt",
+        serialization_alias="imageScanCompletedAt",
     )
     """The time of the last completed image scan."""
 
     vulnerability_source_updated_at: _types.Timestamp | None = Field(
-        default=None, alias="vulnerabilitySourceUpdatedAt"
+        default=None,
+        validation_alias="vulnerabilitySourceUpdatedAt",
+        serialization_alias="vulnerabilitySourceUpdatedAt",
     )
     """The time when the vulnerability data was last scanned."""
 
     finding_severity_counts: dict[FindingSeverityValue | str, int] = Field(
-        default_factory=dict, alias="findingSeverityCounts"
+        default_factory=dict,
+        validation_alias="findingSeverityCounts",
+        serialization_alias="findingSeverityCounts",
     )
     """The image vulnerability counts, sorted by severity."""
 
-    findings: list[ImageScanFinding] = Field(default_factory=list, alias="findings")
+    findings: list[ImageScanFinding] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="findings",
+        serialization_alias="findings",
+    )
     """The findings from the image scan."""
 
     enhanced_findings: list[EnhancedImageScanFinding] = Field(
-        default_factory=list, alias="enhancedFindings"
+        default_factory=_types.empty_list,
+        validation_alias="enhancedFindings",
+        serialization_alias="enhancedFindings",
     )
     """Details about the enhanced scan findings from Amazon Inspector."""
 
@@ -400,21 +548,33 @@ class ImageScanFindings(EcrModel):
 class DescribeImageScanFindingsResponse(EcrResponse):
     """Result of the DescribeImageScanFindings operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    image_id: ImageIdentifier | None = Field(default=None, alias="imageId")
+    image_id: ImageIdentifier | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
 
-    image_scan_status: ImageScanStatus | None = Field(default=None, alias="imageScanStatus")
+    image_scan_status: ImageScanStatus | None = Field(
+        default=None, validation_alias="imageScanStatus", serialization_alias="imageScanStatus"
+    )
     """The current state of the scan."""
 
-    image_scan_findings: ImageScanFindings | None = Field(default=None, alias="imageScanFindings")
+    image_scan_findings: ImageScanFindings | None = Field(
+        default=None, validation_alias="imageScanFindings", serialization_alias="imageScanFindings"
+    )
     """The information contained in the image scan findings."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future DescribeImageScanFindings request.
     When the results of a DescribeImageScanFindings request exceed maxResults, this

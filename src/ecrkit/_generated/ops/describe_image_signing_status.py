@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import SigningStatusValue
@@ -20,13 +21,17 @@ __all__ = [
 class DescribeImageSigningStatusRequest(EcrModel):
     """Parameters of the DescribeImageSigningStatus operation."""
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository that contains the image."""
 
-    image_id: ImageIdentifier = Field(alias="imageId")
+    image_id: ImageIdentifier = Field(validation_alias="imageId", serialization_alias="imageId")
     """An object containing identifying information for an image."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository. If you do not specify a registry, the default registry is assumed.
@@ -36,36 +41,52 @@ class DescribeImageSigningStatusRequest(EcrModel):
 class ImageSigningStatus(EcrModel):
     """The signing status for an image. Each status corresponds to a signing profile."""
 
-    signing_profile_arn: str | None = Field(default=None, alias="signingProfileArn")
+    signing_profile_arn: str | None = Field(
+        default=None, validation_alias="signingProfileArn", serialization_alias="signingProfileArn"
+    )
     """The ARN of the Amazon Web Services Signer signing profile used to sign the image."""
 
-    failure_code: str | None = Field(default=None, alias="failureCode")
+    failure_code: str | None = Field(
+        default=None, validation_alias="failureCode", serialization_alias="failureCode"
+    )
     """The failure code, which is only present if status is FAILED."""
 
-    failure_reason: str | None = Field(default=None, alias="failureReason")
+    failure_reason: str | None = Field(
+        default=None, validation_alias="failureReason", serialization_alias="failureReason"
+    )
     """
     A description of why signing the image failed. This field is only present if
     status is FAILED.
     """
 
-    status: SigningStatusValue | str | None = Field(default=None, alias="status")
+    status: SigningStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The image's signing status. Possible values are:"""
 
 
 class DescribeImageSigningStatusResponse(EcrResponse):
     """Result of the DescribeImageSigningStatus operation."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository."""
 
-    image_id: ImageIdentifier | None = Field(default=None, alias="imageId")
+    image_id: ImageIdentifier | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
     """An object with identifying information for the image."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The Amazon Web Services account ID associated with the registry."""
 
     signing_statuses: list[ImageSigningStatus] = Field(
-        default_factory=list, alias="signingStatuses"
+        default_factory=_types.empty_list,
+        validation_alias="signingStatuses",
+        serialization_alias="signingStatuses",
     )
     """
     A list of signing statuses for the specified image. Each status corresponds to a

@@ -29,13 +29,17 @@ __all__ = [
 class DescribeImagesFilter(EcrModel):
     """An object representing a filter on a DescribeImages operation."""
 
-    tag_status: TagStatusValue | str | None = Field(default=None, alias="tagStatus")
+    tag_status: TagStatusValue | str | None = Field(
+        default=None, validation_alias="tagStatus", serialization_alias="tagStatus"
+    )
     """
     The tag status with which to filter your DescribeImages results. You can filter
     results based on whether they are TAGGED or UNTAGGED.
     """
 
-    image_status: ImageStatusFilterValue | str | None = Field(default=None, alias="imageStatus")
+    image_status: ImageStatusFilterValue | str | None = Field(
+        default=None, validation_alias="imageStatus", serialization_alias="imageStatus"
+    )
     """
     The image status with which to filter your DescribeImages results. Valid values
     are ACTIVE, ARCHIVED, and ACTIVATING. If not specified, only images with ACTIVE
@@ -46,22 +50,28 @@ class DescribeImagesFilter(EcrModel):
 class DescribeImagesRequest(EcrModel):
     """Parameters of the DescribeImages operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository in which to describe images. If you do not specify a registry, the
     default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository that contains the images to describe."""
 
     image_ids: Annotated[list[ImageIdentifier], Field(min_length=1)] | None = Field(
-        default=None, alias="imageIds"
+        default=None, validation_alias="imageIds", serialization_alias="imageIds"
     )
     """The list of image IDs for the requested repository."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated DescribeImages request
     where maxResults was used and the results exceeded the value of that parameter.
@@ -70,7 +80,9 @@ class DescribeImagesRequest(EcrModel):
     This option cannot be used when you specify images with imageIds.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of repository results returned by DescribeImages in paginated
     output. When this parameter is used, DescribeImages only returns maxResults
@@ -82,7 +94,9 @@ class DescribeImagesRequest(EcrModel):
     images with imageIds.
     """
 
-    filter: DescribeImagesFilter | None = Field(default=None, alias="filter")
+    filter: DescribeImagesFilter | None = Field(
+        default=None, validation_alias="filter", serialization_alias="filter"
+    )
     """The filter key and value with which to filter your DescribeImages results."""
 
 
@@ -90,17 +104,23 @@ class ImageScanFindingsSummary(EcrModel):
     """A summary of the last completed image scan."""
 
     image_scan_completed_at: _types.Timestamp | None = Field(
-        default=None, alias="imageScanCompletedAt"
+        default=None,
+        validation_alias="imageScanCompletedAt",
+        serialization_alias="imageScanCompletedAt",
     )
     """The time of the last completed image scan."""
 
     vulnerability_source_updated_at: _types.Timestamp | None = Field(
-        default=None, alias="vulnerabilitySourceUpdatedAt"
+        default=None,
+        validation_alias="vulnerabilitySourceUpdatedAt",
+        serialization_alias="vulnerabilitySourceUpdatedAt",
     )
     """The time when the vulnerability data was last scanned."""
 
     finding_severity_counts: dict[FindingSeverityValue | str, int] = Field(
-        default_factory=dict, alias="findingSeverityCounts"
+        default_factory=dict,
+        validation_alias="findingSeverityCounts",
+        serialization_alias="findingSeverityCounts",
     )
     """The image vulnerability counts, sorted by severity."""
 
@@ -108,65 +128,101 @@ class ImageScanFindingsSummary(EcrModel):
 class ImageDetail(EcrModel):
     """An object that describes an image returned by a DescribeImages operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry to which this
     image belongs.
     """
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository to which this image belongs."""
 
-    image_digest: str | None = Field(default=None, alias="imageDigest")
+    image_digest: str | None = Field(
+        default=None, validation_alias="imageDigest", serialization_alias="imageDigest"
+    )
     """The sha256 digest of the image manifest."""
 
-    image_tags: list[str] = Field(default_factory=list, alias="imageTags")
+    image_tags: list[str] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="imageTags",
+        serialization_alias="imageTags",
+    )
     """The list of tags associated with this image."""
 
-    image_size_in_bytes: int | None = Field(default=None, alias="imageSizeInBytes")
+    image_size_in_bytes: int | None = Field(
+        default=None, validation_alias="imageSizeInBytes", serialization_alias="imageSizeInBytes"
+    )
     """The size, in bytes, of the image in the repository."""
 
-    image_pushed_at: _types.Timestamp | None = Field(default=None, alias="imagePushedAt")
+    image_pushed_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="imagePushedAt", serialization_alias="imagePushedAt"
+    )
     """
     The date and time, expressed in standard JavaScript date format, at which the
     current image was pushed to the repository.
     """
 
-    image_scan_status: ImageScanStatus | None = Field(default=None, alias="imageScanStatus")
+    image_scan_status: ImageScanStatus | None = Field(
+        default=None, validation_alias="imageScanStatus", serialization_alias="imageScanStatus"
+    )
     """The current state of the scan."""
 
     image_scan_findings_summary: ImageScanFindingsSummary | None = Field(
-        default=None, alias="imageScanFindingsSummary"
+        default=None,
+        validation_alias="imageScanFindingsSummary",
+        serialization_alias="imageScanFindingsSummary",
     )
     """A summary of the last completed image scan."""
 
-    image_manifest_media_type: str | None = Field(default=None, alias="imageManifestMediaType")
+    image_manifest_media_type: str | None = Field(
+        default=None,
+        validation_alias="imageManifestMediaType",
+        serialization_alias="imageManifestMediaType",
+    )
     """The media type of the image manifest."""
 
-    artifact_media_type: str | None = Field(default=None, alias="artifactMediaType")
+    artifact_media_type: str | None = Field(
+        default=None, validation_alias="artifactMediaType", serialization_alias="artifactMediaType"
+    )
     """The artifact media type of the image."""
 
     last_recorded_pull_time: _types.Timestamp | None = Field(
-        default=None, alias="lastRecordedPullTime"
+        default=None,
+        validation_alias="lastRecordedPullTime",
+        serialization_alias="lastRecordedPullTime",
     )
     """
     The date and time, expressed in standard JavaScript date format, when Amazon ECR
     recorded the last image pull.
     """
 
-    subject_manifest_digest: str | None = Field(default=None, alias="subjectManifestDigest")
+    subject_manifest_digest: str | None = Field(
+        default=None,
+        validation_alias="subjectManifestDigest",
+        serialization_alias="subjectManifestDigest",
+    )
     """The digest of the subject manifest for images that are referrers."""
 
-    image_status: ImageStatusValue | str | None = Field(default=None, alias="imageStatus")
+    image_status: ImageStatusValue | str | None = Field(
+        default=None, validation_alias="imageStatus", serialization_alias="imageStatus"
+    )
     """The current status of the image."""
 
-    last_archived_at: _types.Timestamp | None = Field(default=None, alias="lastArchivedAt")
+    last_archived_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="lastArchivedAt", serialization_alias="lastArchivedAt"
+    )
     """
     The date and time, expressed in standard JavaScript date format, when the image
     was last transitioned to Amazon ECR archive.
     """
 
-    last_activated_at: _types.Timestamp | None = Field(default=None, alias="lastActivatedAt")
+    last_activated_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="lastActivatedAt", serialization_alias="lastActivatedAt"
+    )
     """
     The date and time, expressed in standard JavaScript date format, when the image
     was last restored from Amazon ECR archive to Amazon ECR standard.
@@ -176,10 +232,16 @@ class ImageDetail(EcrModel):
 class DescribeImagesResponse(EcrResponse):
     """Result of the DescribeImages operation."""
 
-    image_details: list[ImageDetail] = Field(default_factory=list, alias="imageDetails")
+    image_details: list[ImageDetail] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="imageDetails",
+        serialization_alias="imageDetails",
+    )
     """A list of ImageDetail objects that contain data about the image."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future DescribeImages request. When the
     results of a DescribeImages request exceed maxResults, this value can be used to

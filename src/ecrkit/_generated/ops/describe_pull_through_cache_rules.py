@@ -20,7 +20,9 @@ __all__ = [
 class DescribePullThroughCacheRulesRequest(EcrModel):
     """Parameters of the DescribePullThroughCacheRules operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry to return the
     pull through cache rules for. If you do not specify a registry, the default
@@ -29,14 +31,20 @@ class DescribePullThroughCacheRulesRequest(EcrModel):
 
     ecr_repository_prefixes: (
         Annotated[list[Annotated[str, Field(min_length=2)]], Field(min_length=1)] | None
-    ) = Field(default=None, alias="ecrRepositoryPrefixes")
+    ) = Field(
+        default=None,
+        validation_alias="ecrRepositoryPrefixes",
+        serialization_alias="ecrRepositoryPrefixes",
+    )
     """
     The Amazon ECR repository prefixes associated with the pull through cache rules
     to return. If no repository prefix value is specified, all pull through cache
     rules are returned.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated
     DescribePullThroughCacheRulesRequest request where maxResults was used and the
@@ -45,7 +53,9 @@ class DescribePullThroughCacheRulesRequest(EcrModel):
     when there are no more results to return.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of pull through cache rules returned by
     DescribePullThroughCacheRulesRequest in paginated output. When this parameter is
@@ -62,42 +72,64 @@ class DescribePullThroughCacheRulesRequest(EcrModel):
 class PullThroughCacheRule(EcrModel):
     """The details of a pull through cache rule."""
 
-    ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="ecrRepositoryPrefix",
+        serialization_alias="ecrRepositoryPrefix",
+    )
     """The Amazon ECR repository prefix associated with the pull through cache rule."""
 
-    upstream_registry_url: str | None = Field(default=None, alias="upstreamRegistryUrl")
+    upstream_registry_url: str | None = Field(
+        default=None,
+        validation_alias="upstreamRegistryUrl",
+        serialization_alias="upstreamRegistryUrl",
+    )
     """The upstream registry URL associated with the pull through cache rule."""
 
-    created_at: _types.Timestamp | None = Field(default=None, alias="createdAt")
+    created_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
     """The date and time the pull through cache was created."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry the pull through
     cache rule is associated with.
     """
 
-    credential_arn: str | None = Field(default=None, alias="credentialArn")
+    credential_arn: str | None = Field(
+        default=None, validation_alias="credentialArn", serialization_alias="credentialArn"
+    )
     """
     The ARN of the Secrets Manager secret associated with the pull through cache
     rule.
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """The ARN of the IAM role associated with the pull through cache rule."""
 
-    upstream_repository_prefix: str | None = Field(default=None, alias="upstreamRepositoryPrefix")
+    upstream_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="upstreamRepositoryPrefix",
+        serialization_alias="upstreamRepositoryPrefix",
+    )
     """The upstream repository prefix associated with the pull through cache rule."""
 
     upstream_registry: UpstreamRegistryValue | str | None = Field(
-        default=None, alias="upstreamRegistry"
+        default=None, validation_alias="upstreamRegistry", serialization_alias="upstreamRegistry"
     )
     """
     The name of the upstream source registry associated with the pull through cache
     rule.
     """
 
-    updated_at: _types.Timestamp | None = Field(default=None, alias="updatedAt")
+    updated_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
     """
     The date and time, in JavaScript date format, when the pull through cache rule
     was last updated.
@@ -108,11 +140,15 @@ class DescribePullThroughCacheRulesResponse(EcrResponse):
     """Result of the DescribePullThroughCacheRules operation."""
 
     pull_through_cache_rules: list[PullThroughCacheRule] = Field(
-        default_factory=list, alias="pullThroughCacheRules"
+        default_factory=_types.empty_list,
+        validation_alias="pullThroughCacheRules",
+        serialization_alias="pullThroughCacheRules",
     )
     """The details of the pull through cache rules."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future DescribePullThroughCacheRulesRequest
     request. When the results of a DescribePullThroughCacheRulesRequest request

@@ -20,10 +20,14 @@ class DescribeRegistryRequest(EcrModel):
 class DescribeRegistryResponse(EcrResponse):
     """Result of the DescribeRegistry operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
     replication_configuration: ReplicationConfiguration | None = Field(
-        default=None, alias="replicationConfiguration"
+        default=None,
+        validation_alias="replicationConfiguration",
+        serialization_alias="replicationConfiguration",
     )
     """The replication configuration for the registry."""

@@ -23,18 +23,24 @@ __all__ = [
 class DescribeReplicationBackfillResultsRequest(EcrModel):
     """Parameters of the DescribeReplicationBackfillResults operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     replication backfill to describe. If you do not specify a registry, the default
     registry is assumed.
     """
 
-    replication_backfill_id: str = Field(alias="replicationBackfillId")
+    replication_backfill_id: str = Field(
+        validation_alias="replicationBackfillId", serialization_alias="replicationBackfillId"
+    )
     """The ID of the replication backfill to describe."""
 
     result_status_filter: ReplicationBackfillResultStatusValue | str | None = Field(
-        default=None, alias="resultStatusFilter"
+        default=None,
+        validation_alias="resultStatusFilter",
+        serialization_alias="resultStatusFilter",
     )
     """
     The status used to filter the returned results. Each result has a status of
@@ -42,7 +48,9 @@ class DescribeReplicationBackfillResultsRequest(EcrModel):
     returned.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of replication backfill results returned by
     DescribeReplicationBackfillResults in paginated output. When this parameter is
@@ -54,7 +62,9 @@ class DescribeReplicationBackfillResultsRequest(EcrModel):
     to 100 results and a nextToken value, if applicable.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated
     DescribeReplicationBackfillResults request where maxResults was used and the
@@ -70,19 +80,31 @@ class ReplicationBackfillResult(EcrModel):
     backfill. Each image and tag combination is replicated as a single replication.
     """
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository that contains the image."""
 
-    image_id: ImageIdentifier | None = Field(default=None, alias="imageId")
+    image_id: ImageIdentifier | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
     """An object with identifying information for the image."""
 
-    status: ReplicationBackfillResultStatusValue | str | None = Field(default=None, alias="status")
+    status: ReplicationBackfillResultStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The replication status of the image."""
 
-    failure_code: str | None = Field(default=None, alias="failureCode")
+    failure_code: str | None = Field(
+        default=None, validation_alias="failureCode", serialization_alias="failureCode"
+    )
     """The failure code for a replication that has failed."""
 
-    sub_image_failure_codes: list[str] = Field(default_factory=list, alias="subImageFailureCodes")
+    sub_image_failure_codes: list[str] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="subImageFailureCodes",
+        serialization_alias="subImageFailureCodes",
+    )
     """
     The distinct failure codes for the images referenced by a manifest list that
     failed to replicate. Each failure code appears at most once, regardless of how
@@ -94,22 +116,36 @@ class ReplicationBackfillResult(EcrModel):
 class DescribeReplicationBackfillResultsResponse(EcrResponse):
     """Result of the DescribeReplicationBackfillResults operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    replication_backfill_id: str | None = Field(default=None, alias="replicationBackfillId")
+    replication_backfill_id: str | None = Field(
+        default=None,
+        validation_alias="replicationBackfillId",
+        serialization_alias="replicationBackfillId",
+    )
     """The ID of the replication backfill."""
 
-    destination: ReplicationDestination | None = Field(default=None, alias="destination")
+    destination: ReplicationDestination | None = Field(
+        default=None, validation_alias="destination", serialization_alias="destination"
+    )
     """The destination Region and registry to which the images are replicated."""
 
-    status: ReplicationBackfillStatusValue | str | None = Field(default=None, alias="status")
+    status: ReplicationBackfillStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The current status of the replication backfill."""
 
-    failure_code: str | None = Field(default=None, alias="failureCode")
+    failure_code: str | None = Field(
+        default=None, validation_alias="failureCode", serialization_alias="failureCode"
+    )
     """The failure code for a replication backfill that has failed."""
 
-    progress: ReplicationBackfillProgress | None = Field(default=None, alias="progress")
+    progress: ReplicationBackfillProgress | None = Field(
+        default=None, validation_alias="progress", serialization_alias="progress"
+    )
     """
     The progress of the replication backfill, including the total, completed, and
     failed replication counts. This value is null until the replication backfill
@@ -118,25 +154,33 @@ class DescribeReplicationBackfillResultsResponse(EcrResponse):
     is stopped before preparation completes.
     """
 
-    results: list[ReplicationBackfillResult] = Field(default_factory=list, alias="results")
+    results: list[ReplicationBackfillResult] = Field(
+        default_factory=_types.empty_list, validation_alias="results", serialization_alias="results"
+    )
     """
     The per-image results for the replication backfill. Results are available only
     after the replication backfill reaches a terminal status.
     """
 
-    started_at: _types.Timestamp | None = Field(default=None, alias="startedAt")
+    started_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
     """
     The date and time, in JavaScript date format, when the replication backfill was
     started.
     """
 
-    ended_at: _types.Timestamp | None = Field(default=None, alias="endedAt")
+    ended_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="endedAt", serialization_alias="endedAt"
+    )
     """
     The date and time, in JavaScript date format, when the replication backfill
     ended. This value is null while the replication backfill is still in progress.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future DescribeReplicationBackfillResults
     request. When the results of a DescribeReplicationBackfillResults request exceed

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.repository import Repository
@@ -18,7 +19,9 @@ __all__ = [
 class DescribeRepositoriesRequest(EcrModel):
     """Parameters of the DescribeRepositories operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repositories to be described. If you do not specify a registry, the default
@@ -27,13 +30,17 @@ class DescribeRepositoriesRequest(EcrModel):
 
     repository_names: (
         Annotated[list[Annotated[str, Field(min_length=2)]], Field(min_length=1)] | None
-    ) = Field(default=None, alias="repositoryNames")
+    ) = Field(
+        default=None, validation_alias="repositoryNames", serialization_alias="repositoryNames"
+    )
     """
     A list of repositories to describe. If this parameter is omitted, then all
     repositories in a registry are described.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated DescribeRepositories
     request where maxResults was used and the results exceeded the value of that
@@ -43,7 +50,9 @@ class DescribeRepositoriesRequest(EcrModel):
     repositoryNames.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of repository results returned by DescribeRepositories in
     paginated output. When this parameter is used, DescribeRepositories only returns
@@ -59,10 +68,16 @@ class DescribeRepositoriesRequest(EcrModel):
 class DescribeRepositoriesResponse(EcrResponse):
     """Result of the DescribeRepositories operation."""
 
-    repositories: list[Repository] = Field(default_factory=list, alias="repositories")
+    repositories: list[Repository] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="repositories",
+        serialization_alias="repositories",
+    )
     """A list of repository objects corresponding to valid repositories."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future DescribeRepositories request. When the
     results of a DescribeRepositories request exceed maxResults, this value can be

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.repository_creation_template import RepositoryCreationTemplate
@@ -19,7 +20,7 @@ class DescribeRepositoryCreationTemplatesRequest(EcrModel):
     """Parameters of the DescribeRepositoryCreationTemplates operation."""
 
     prefixes: list[Annotated[str, Field(min_length=1)]] | None = Field(
-        default=None, alias="prefixes"
+        default=None, validation_alias="prefixes", serialization_alias="prefixes"
     )
     """
     The repository namespace prefixes associated with the repository creation
@@ -27,7 +28,9 @@ class DescribeRepositoryCreationTemplatesRequest(EcrModel):
     templates are returned.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated
     DescribeRepositoryCreationTemplates request where maxResults was used and the
@@ -36,7 +39,9 @@ class DescribeRepositoryCreationTemplatesRequest(EcrModel):
     when there are no more results to return.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of repository results returned by
     DescribeRepositoryCreationTemplatesRequest in paginated output. When this
@@ -53,15 +58,21 @@ class DescribeRepositoryCreationTemplatesRequest(EcrModel):
 class DescribeRepositoryCreationTemplatesResponse(EcrResponse):
     """Result of the DescribeRepositoryCreationTemplates operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
     repository_creation_templates: list[RepositoryCreationTemplate] = Field(
-        default_factory=list, alias="repositoryCreationTemplates"
+        default_factory=_types.empty_list,
+        validation_alias="repositoryCreationTemplates",
+        serialization_alias="repositoryCreationTemplates",
     )
     """The details of the repository creation templates."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future DescribeRepositoryCreationTemplates
     request. When the results of a DescribeRepositoryCreationTemplates request exceed

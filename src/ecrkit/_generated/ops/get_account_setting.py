@@ -16,7 +16,9 @@ __all__ = [
 class GetAccountSettingRequest(EcrModel):
     """Parameters of the GetAccountSetting operation."""
 
-    name: Annotated[str, Field(min_length=1)] = Field(alias="name")
+    name: Annotated[str, Field(min_length=1)] = Field(
+        validation_alias="name", serialization_alias="name"
+    )
     """
     The name of the account setting, such as BASIC_SCAN_TYPE_VERSION,
     REGISTRY_POLICY_SCOPE, or BLOB_MOUNTING.
@@ -26,10 +28,10 @@ class GetAccountSettingRequest(EcrModel):
 class GetAccountSettingResponse(EcrResponse):
     """Result of the GetAccountSetting operation."""
 
-    name: str | None = Field(default=None, alias="name")
+    name: str | None = Field(default=None, validation_alias="name", serialization_alias="name")
     """Retrieves the name of the account setting."""
 
-    value: str | None = Field(default=None, alias="value")
+    value: str | None = Field(default=None, validation_alias="value", serialization_alias="value")
     """
     The setting value for the setting name. Valid value for basic scan type:
     AWS_NATIVE. Valid values for registry policy scope: V2. Valid values for blob

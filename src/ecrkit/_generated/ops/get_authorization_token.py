@@ -18,20 +18,29 @@ __all__ = [
 class AuthorizationData(EcrModel):
     """An object representing authorization data for an Amazon ECR registry."""
 
-    authorization_token: str | None = Field(default=None, alias="authorizationToken", repr=False)
+    authorization_token: str | None = Field(
+        default=None,
+        validation_alias="authorizationToken",
+        serialization_alias="authorizationToken",
+        repr=False,
+    )
     """
     A base64-encoded string that contains authorization data for the specified Amazon
     ECR registry. When the string is decoded, it is presented in the format
     user:password for private registry authentication using docker login.
     """
 
-    expires_at: _types.Timestamp | None = Field(default=None, alias="expiresAt")
+    expires_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="expiresAt", serialization_alias="expiresAt"
+    )
     """
     The Unix time in seconds and milliseconds when the authorization token expires.
     Authorization tokens are valid for 12 hours.
     """
 
-    proxy_endpoint: str | None = Field(default=None, alias="proxyEndpoint")
+    proxy_endpoint: str | None = Field(
+        default=None, validation_alias="proxyEndpoint", serialization_alias="proxyEndpoint"
+    )
     """
     The registry URL to use for this authorization token in a docker login command.
     The Amazon ECR registry URL format is
@@ -44,7 +53,7 @@ class GetAuthorizationTokenRequest(EcrModel):
     """Parameters of the GetAuthorizationToken operation."""
 
     registry_ids: Annotated[list[str], Field(min_length=1)] | None = Field(
-        default=None, alias="registryIds"
+        default=None, validation_alias="registryIds", serialization_alias="registryIds"
     )
     """
     A list of Amazon Web Services account IDs that are associated with the registries
@@ -57,7 +66,9 @@ class GetAuthorizationTokenResponse(EcrResponse):
     """Result of the GetAuthorizationToken operation."""
 
     authorization_data: list[AuthorizationData] = Field(
-        default_factory=list, alias="authorizationData"
+        default_factory=_types.empty_list,
+        validation_alias="authorizationData",
+        serialization_alias="authorizationData",
     )
     """
     A list of authorization token data objects that correspond to the registryIds

@@ -16,25 +16,33 @@ __all__ = [
 class GetDownloadUrlForLayerRequest(EcrModel):
     """Parameters of the GetDownloadUrlForLayer operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     image layer to download. If you do not specify a registry, the default registry
     is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository that is associated with the image layer to download."""
 
-    layer_digest: str = Field(alias="layerDigest")
+    layer_digest: str = Field(validation_alias="layerDigest", serialization_alias="layerDigest")
     """The digest of the image layer to download."""
 
 
 class GetDownloadUrlForLayerResponse(EcrResponse):
     """Result of the GetDownloadUrlForLayer operation."""
 
-    download_url: str | None = Field(default=None, alias="downloadUrl")
+    download_url: str | None = Field(
+        default=None, validation_alias="downloadUrl", serialization_alias="downloadUrl"
+    )
     """The pre-signed Amazon S3 download URL for the requested layer."""
 
-    layer_digest: str | None = Field(default=None, alias="layerDigest")
+    layer_digest: str | None = Field(
+        default=None, validation_alias="layerDigest", serialization_alias="layerDigest"
+    )
     """The digest of the image layer to download."""

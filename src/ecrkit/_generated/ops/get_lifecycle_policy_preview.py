@@ -31,28 +31,36 @@ __all__ = [
 class LifecyclePolicyPreviewFilter(EcrModel):
     """The filter for the lifecycle policy preview."""
 
-    tag_status: TagStatusValue | str | None = Field(default=None, alias="tagStatus")
+    tag_status: TagStatusValue | str | None = Field(
+        default=None, validation_alias="tagStatus", serialization_alias="tagStatus"
+    )
     """The tag status of the image."""
 
 
 class GetLifecyclePolicyPreviewRequest(EcrModel):
     """Parameters of the GetLifecyclePolicyPreview operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository. If you do not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository."""
 
     image_ids: Annotated[list[ImageIdentifier], Field(min_length=1)] | None = Field(
-        default=None, alias="imageIds"
+        default=None, validation_alias="imageIds", serialization_alias="imageIds"
     )
     """The list of imageIDs to be included."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated
     GetLifecyclePolicyPreviewRequest request where maxResults was used and the
@@ -62,7 +70,9 @@ class GetLifecyclePolicyPreviewRequest(EcrModel):
     specify images with imageIds.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of repository results returned by
     GetLifecyclePolicyPreviewRequest in paginated output. When this parameter is
@@ -75,7 +85,9 @@ class GetLifecyclePolicyPreviewRequest(EcrModel):
     when you specify images with imageIds.
     """
 
-    filter: LifecyclePolicyPreviewFilter | None = Field(default=None, alias="filter")
+    filter: LifecyclePolicyPreviewFilter | None = Field(
+        default=None, validation_alias="filter", serialization_alias="filter"
+    )
     """
     An optional parameter that filters results based on image tag status and all
     tags, if tagged.
@@ -85,11 +97,15 @@ class GetLifecyclePolicyPreviewRequest(EcrModel):
 class LifecyclePolicyRuleAction(EcrModel):
     """The type of action to be taken."""
 
-    type: ImageActionTypeValue | str | None = Field(default=None, alias="type")
+    type: ImageActionTypeValue | str | None = Field(
+        default=None, validation_alias="type", serialization_alias="type"
+    )
     """The type of action to be taken."""
 
     target_storage_class: LifecyclePolicyTargetStorageClassValue | str | None = Field(
-        default=None, alias="targetStorageClass"
+        default=None,
+        validation_alias="targetStorageClass",
+        serialization_alias="targetStorageClass",
     )
     """
     The target storage class for the action. This is only present when the type is
@@ -100,26 +116,40 @@ class LifecyclePolicyRuleAction(EcrModel):
 class LifecyclePolicyPreviewResult(EcrModel):
     """The result of the lifecycle policy preview."""
 
-    image_tags: list[str] = Field(default_factory=list, alias="imageTags")
+    image_tags: list[str] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="imageTags",
+        serialization_alias="imageTags",
+    )
     """The list of tags associated with this image."""
 
-    image_digest: str | None = Field(default=None, alias="imageDigest")
+    image_digest: str | None = Field(
+        default=None, validation_alias="imageDigest", serialization_alias="imageDigest"
+    )
     """The sha256 digest of the image manifest."""
 
-    image_pushed_at: _types.Timestamp | None = Field(default=None, alias="imagePushedAt")
+    image_pushed_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="imagePushedAt", serialization_alias="imagePushedAt"
+    )
     """
     The date and time, expressed in standard JavaScript date format, at which the
     current image was pushed to the repository.
     """
 
-    action: LifecyclePolicyRuleAction | None = Field(default=None, alias="action")
+    action: LifecyclePolicyRuleAction | None = Field(
+        default=None, validation_alias="action", serialization_alias="action"
+    )
     """The type of action to be taken."""
 
-    applied_rule_priority: int | None = Field(default=None, alias="appliedRulePriority")
+    applied_rule_priority: int | None = Field(
+        default=None,
+        validation_alias="appliedRulePriority",
+        serialization_alias="appliedRulePriority",
+    )
     """The priority of the applied rule."""
 
     storage_class: LifecyclePolicyStorageClassValue | str | None = Field(
-        default=None, alias="storageClass"
+        default=None, validation_alias="storageClass", serialization_alias="storageClass"
     )
     """The storage class of the image."""
 
@@ -128,22 +158,32 @@ class TransitioningImageTotalCount(EcrModel):
     """The total count of images transitioning to a storage class."""
 
     target_storage_class: LifecyclePolicyTargetStorageClassValue | str | None = Field(
-        default=None, alias="targetStorageClass"
+        default=None,
+        validation_alias="targetStorageClass",
+        serialization_alias="targetStorageClass",
     )
     """The target storage class."""
 
-    image_total_count: int | None = Field(default=None, alias="imageTotalCount")
+    image_total_count: int | None = Field(
+        default=None, validation_alias="imageTotalCount", serialization_alias="imageTotalCount"
+    )
     """The total number of images transitioning to the storage class."""
 
 
 class LifecyclePolicyPreviewSummary(EcrModel):
     """The summary of the lifecycle policy preview request."""
 
-    expiring_image_total_count: int | None = Field(default=None, alias="expiringImageTotalCount")
+    expiring_image_total_count: int | None = Field(
+        default=None,
+        validation_alias="expiringImageTotalCount",
+        serialization_alias="expiringImageTotalCount",
+    )
     """The number of expiring images."""
 
     transitioning_image_total_counts: list[TransitioningImageTotalCount] = Field(
-        default_factory=list, alias="transitioningImageTotalCounts"
+        default_factory=_types.empty_list,
+        validation_alias="transitioningImageTotalCounts",
+        serialization_alias="transitioningImageTotalCounts",
     )
     """
     The total count of images that will be transitioned to each storage class. This
@@ -154,19 +194,31 @@ class LifecyclePolicyPreviewSummary(EcrModel):
 class GetLifecyclePolicyPreviewResponse(EcrResponse):
     """Result of the GetLifecyclePolicyPreview operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    lifecycle_policy_text: str | None = Field(default=None, alias="lifecyclePolicyText")
+    lifecycle_policy_text: str | None = Field(
+        default=None,
+        validation_alias="lifecyclePolicyText",
+        serialization_alias="lifecyclePolicyText",
+    )
     """The JSON lifecycle policy text."""
 
-    status: LifecyclePolicyPreviewStatusValue | str | None = Field(default=None, alias="status")
+    status: LifecyclePolicyPreviewStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The status of the lifecycle policy preview request."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future GetLifecyclePolicyPreview request.
     When the results of a GetLifecyclePolicyPreview request exceed maxResults, this
@@ -175,9 +227,13 @@ class GetLifecyclePolicyPreviewResponse(EcrResponse):
     """
 
     preview_results: list[LifecyclePolicyPreviewResult] = Field(
-        default_factory=list, alias="previewResults"
+        default_factory=_types.empty_list,
+        validation_alias="previewResults",
+        serialization_alias="previewResults",
     )
     """The results of the lifecycle policy preview request."""
 
-    summary: LifecyclePolicyPreviewSummary | None = Field(default=None, alias="summary")
+    summary: LifecyclePolicyPreviewSummary | None = Field(
+        default=None, validation_alias="summary", serialization_alias="summary"
+    )
     """The list of images that is returned as a result of the action."""

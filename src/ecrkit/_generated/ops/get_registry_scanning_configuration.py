@@ -20,10 +20,14 @@ class GetRegistryScanningConfigurationRequest(EcrModel):
 class GetRegistryScanningConfigurationResponse(EcrResponse):
     """Result of the GetRegistryScanningConfiguration operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
     scanning_configuration: RegistryScanningConfiguration | None = Field(
-        default=None, alias="scanningConfiguration"
+        default=None,
+        validation_alias="scanningConfiguration",
+        serialization_alias="scanningConfiguration",
     )
     """The scanning configuration for the registry."""

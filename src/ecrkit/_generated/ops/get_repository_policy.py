@@ -16,24 +16,34 @@ __all__ = [
 class GetRepositoryPolicyRequest(EcrModel):
     """Parameters of the GetRepositoryPolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository. If you do not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository with the policy to retrieve."""
 
 
 class GetRepositoryPolicyResponse(EcrResponse):
     """Result of the GetRepositoryPolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    policy_text: str | None = Field(default=None, alias="policyText")
+    policy_text: str | None = Field(
+        default=None, validation_alias="policyText", serialization_alias="policyText"
+    )
     """The JSON repository policy text associated with the repository."""

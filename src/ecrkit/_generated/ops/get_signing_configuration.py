@@ -20,10 +20,14 @@ class GetSigningConfigurationRequest(EcrModel):
 class GetSigningConfigurationResponse(EcrResponse):
     """Result of the GetSigningConfiguration operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The Amazon Web Services account ID associated with the registry."""
 
     signing_configuration: SigningConfiguration | None = Field(
-        default=None, alias="signingConfiguration"
+        default=None,
+        validation_alias="signingConfiguration",
+        serialization_alias="signingConfiguration",
     )
     """The registry's signing configuration."""

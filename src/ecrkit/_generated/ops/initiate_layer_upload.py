@@ -16,25 +16,33 @@ __all__ = [
 class InitiateLayerUploadRequest(EcrModel):
     """Parameters of the InitiateLayerUpload operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry to which you
     intend to upload layers. If you do not specify a registry, the default registry
     is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository to which you intend to upload layers."""
 
 
 class InitiateLayerUploadResponse(EcrResponse):
     """Result of the InitiateLayerUpload operation."""
 
-    upload_id: str | None = Field(default=None, alias="uploadId")
+    upload_id: str | None = Field(
+        default=None, validation_alias="uploadId", serialization_alias="uploadId"
+    )
     """
     The upload ID for the layer upload. This parameter is passed to further
     UploadLayerPart and CompleteLayerUpload operations.
     """
 
-    part_size: int | None = Field(default=None, alias="partSize")
+    part_size: int | None = Field(
+        default=None, validation_alias="partSize", serialization_alias="partSize"
+    )
     """The size, in bytes, that Amazon ECR expects future layer part uploads to be."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ArtifactStatusFilterValue, ArtifactStatusValue
@@ -21,22 +22,32 @@ __all__ = [
 class ImageReferrer(EcrModel):
     """An object representing an artifact associated with a subject image."""
 
-    digest: str | None = Field(default=None, alias="digest")
+    digest: str | None = Field(
+        default=None, validation_alias="digest", serialization_alias="digest"
+    )
     """The digest of the artifact manifest."""
 
-    media_type: str | None = Field(default=None, alias="mediaType")
+    media_type: str | None = Field(
+        default=None, validation_alias="mediaType", serialization_alias="mediaType"
+    )
     """The media type of the artifact manifest."""
 
-    artifact_type: str | None = Field(default=None, alias="artifactType")
+    artifact_type: str | None = Field(
+        default=None, validation_alias="artifactType", serialization_alias="artifactType"
+    )
     """A string identifying the type of artifact."""
 
-    size: int | None = Field(default=None, alias="size")
+    size: int | None = Field(default=None, validation_alias="size", serialization_alias="size")
     """The size, in bytes, of the artifact."""
 
-    annotations: dict[str, str] = Field(default_factory=dict, alias="annotations")
+    annotations: dict[str, str] = Field(
+        default_factory=dict, validation_alias="annotations", serialization_alias="annotations"
+    )
     """A map of annotations associated with the artifact."""
 
-    artifact_status: ArtifactStatusValue | str | None = Field(default=None, alias="artifactStatus")
+    artifact_status: ArtifactStatusValue | str | None = Field(
+        default=None, validation_alias="artifactStatus", serialization_alias="artifactStatus"
+    )
     """The status of the artifact. Valid values are ACTIVE, ARCHIVED, or ACTIVATING."""
 
 
@@ -44,12 +55,12 @@ class ListImageReferrersFilter(EcrModel):
     """An object representing a filter on a ListImageReferrers operation."""
 
     artifact_types: list[Annotated[str, Field(min_length=1)]] | None = Field(
-        default=None, alias="artifactTypes"
+        default=None, validation_alias="artifactTypes", serialization_alias="artifactTypes"
     )
     """The artifact types with which to filter your ListImageReferrers results."""
 
     artifact_status: ArtifactStatusFilterValue | str | None = Field(
-        default=None, alias="artifactStatus"
+        default=None, validation_alias="artifactStatus", serialization_alias="artifactStatus"
     )
     """
     The artifact status with which to filter your ListImageReferrers results. Valid
@@ -61,36 +72,46 @@ class ListImageReferrersFilter(EcrModel):
 class SubjectIdentifier(EcrModel):
     """An object that identifies an image subject."""
 
-    image_digest: str = Field(alias="imageDigest")
+    image_digest: str = Field(validation_alias="imageDigest", serialization_alias="imageDigest")
     """The digest of the image."""
 
 
 class ListImageReferrersRequest(EcrModel):
     """Parameters of the ListImageReferrers operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository in which to list image referrers. If you do not specify a registry,
     the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository that contains the subject image."""
 
-    subject_id: SubjectIdentifier = Field(alias="subjectId")
+    subject_id: SubjectIdentifier = Field(
+        validation_alias="subjectId", serialization_alias="subjectId"
+    )
     """
     An object containing the image digest of the subject image for which to retrieve
     associated artifacts.
     """
 
-    filter: ListImageReferrersFilter | None = Field(default=None, alias="filter")
+    filter: ListImageReferrersFilter | None = Field(
+        default=None, validation_alias="filter", serialization_alias="filter"
+    )
     """
     The filter key and value with which to filter your ListImageReferrers results. If
     no filter is specified, only artifacts with ACTIVE status are returned.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated ListImageReferrers request
     where maxResults was used and the results exceeded the value of that parameter.
@@ -98,7 +119,9 @@ class ListImageReferrersRequest(EcrModel):
     nextToken value. This value is null when there are no more results to return.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of image referrer results returned by ListImageReferrers in
     paginated output. When this parameter is used, ListImageReferrers only returns
@@ -113,10 +136,16 @@ class ListImageReferrersRequest(EcrModel):
 class ListImageReferrersResponse(EcrResponse):
     """Result of the ListImageReferrers operation."""
 
-    referrers: list[ImageReferrer] = Field(default_factory=list, alias="referrers")
+    referrers: list[ImageReferrer] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="referrers",
+        serialization_alias="referrers",
+    )
     """The list of artifacts associated with the subject image."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future ListImageReferrers request. When the
     results of a ListImageReferrers request exceed maxResults, this value can be used

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageStatusFilterValue, TagStatusValue
@@ -20,10 +21,14 @@ __all__ = [
 class ListImagesFilter(EcrModel):
     """An object representing a filter on a ListImages operation."""
 
-    tag_status: TagStatusValue | str | None = Field(default=None, alias="tagStatus")
+    tag_status: TagStatusValue | str | None = Field(
+        default=None, validation_alias="tagStatus", serialization_alias="tagStatus"
+    )
     """The tag status with which to filter your ListImages results."""
 
-    image_status: ImageStatusFilterValue | str | None = Field(default=None, alias="imageStatus")
+    image_status: ImageStatusFilterValue | str | None = Field(
+        default=None, validation_alias="imageStatus", serialization_alias="imageStatus"
+    )
     """
     The image status with which to filter your ListImages results. Valid values are
     ACTIVE, ARCHIVED, and ACTIVATING. If not specified, only images with ACTIVE
@@ -34,17 +39,23 @@ class ListImagesFilter(EcrModel):
 class ListImagesRequest(EcrModel):
     """Parameters of the ListImages operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository in which to list images. If you do not specify a registry, the default
     registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository with image IDs to be listed."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated ListImages request where
     maxResults was used and the results exceeded the value of that parameter.
@@ -52,7 +63,9 @@ class ListImagesRequest(EcrModel):
     nextToken value. This value is null when there are no more results to return.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of image results returned by ListImages in paginated output.
     When this parameter is used, ListImages only returns maxResults results in a
@@ -63,17 +76,25 @@ class ListImagesRequest(EcrModel):
     applicable.
     """
 
-    filter: ListImagesFilter | None = Field(default=None, alias="filter")
+    filter: ListImagesFilter | None = Field(
+        default=None, validation_alias="filter", serialization_alias="filter"
+    )
     """The filter key and value with which to filter your ListImages results."""
 
 
 class ListImagesResponse(EcrResponse):
     """Result of the ListImages operation."""
 
-    image_ids: list[ImageIdentifier] = Field(default_factory=list, alias="imageIds")
+    image_ids: list[ImageIdentifier] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="imageIds",
+        serialization_alias="imageIds",
+    )
     """The list of image IDs for the requested repository."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future ListImages request. When the results
     of a ListImages request exceed maxResults, this value can be used to retrieve the

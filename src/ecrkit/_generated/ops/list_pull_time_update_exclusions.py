@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 __all__ = [
@@ -16,7 +17,9 @@ __all__ = [
 class ListPullTimeUpdateExclusionsRequest(EcrModel):
     """Parameters of the ListPullTimeUpdateExclusions operation."""
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of pull time update exclusion results returned by
     ListPullTimeUpdateExclusions in paginated output. When this parameter is used,
@@ -28,7 +31,9 @@ class ListPullTimeUpdateExclusionsRequest(EcrModel):
     results and a nextToken value, if applicable.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated
     ListPullTimeUpdateExclusions request where maxResults was used and the results
@@ -42,14 +47,18 @@ class ListPullTimeUpdateExclusionsResponse(EcrResponse):
     """Result of the ListPullTimeUpdateExclusions operation."""
 
     pull_time_update_exclusions: list[str] = Field(
-        default_factory=list, alias="pullTimeUpdateExclusions"
+        default_factory=_types.empty_list,
+        validation_alias="pullTimeUpdateExclusions",
+        serialization_alias="pullTimeUpdateExclusions",
     )
     """
     The list of IAM principal ARNs that are excluded from having their image pull
     times recorded.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future ListPullTimeUpdateExclusions request.
     When the results of a ListPullTimeUpdateExclusions request exceed maxResults,

@@ -22,14 +22,18 @@ __all__ = [
 class ListReplicationBackfillsRequest(EcrModel):
     """Parameters of the ListReplicationBackfills operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry for which to list
     replication backfills. If you do not specify a registry, the default registry is
     assumed.
     """
 
-    max_results: Annotated[int, Field(ge=1)] | None = Field(default=None, alias="maxResults")
+    max_results: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
     """
     The maximum number of replication backfill results returned by
     ListReplicationBackfills in paginated output. When this parameter is used,
@@ -41,7 +45,9 @@ class ListReplicationBackfillsRequest(EcrModel):
     value, if applicable.
     """
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value returned from a previous paginated ListReplicationBackfills
     request where maxResults was used and the results exceeded the value of that
@@ -57,19 +63,31 @@ class ReplicationBackfillSummary(EcrModel):
     destination, progress, and start and end times.
     """
 
-    replication_backfill_id: str | None = Field(default=None, alias="replicationBackfillId")
+    replication_backfill_id: str | None = Field(
+        default=None,
+        validation_alias="replicationBackfillId",
+        serialization_alias="replicationBackfillId",
+    )
     """The ID of the replication backfill."""
 
-    destination: ReplicationDestination | None = Field(default=None, alias="destination")
+    destination: ReplicationDestination | None = Field(
+        default=None, validation_alias="destination", serialization_alias="destination"
+    )
     """The destination Region and registry to which the images are replicated."""
 
-    status: ReplicationBackfillStatusValue | str | None = Field(default=None, alias="status")
+    status: ReplicationBackfillStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The current status of the replication backfill."""
 
-    failure_code: str | None = Field(default=None, alias="failureCode")
+    failure_code: str | None = Field(
+        default=None, validation_alias="failureCode", serialization_alias="failureCode"
+    )
     """The failure code for a replication backfill that has failed."""
 
-    progress: ReplicationBackfillProgress | None = Field(default=None, alias="progress")
+    progress: ReplicationBackfillProgress | None = Field(
+        default=None, validation_alias="progress", serialization_alias="progress"
+    )
     """
     The progress of the replication backfill, including the total, completed, and
     failed replication counts. This value is null until the replication backfill
@@ -78,13 +96,17 @@ class ReplicationBackfillSummary(EcrModel):
     is stopped before preparation completes.
     """
 
-    started_at: _types.Timestamp | None = Field(default=None, alias="startedAt")
+    started_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
     """
     The date and time, in JavaScript date format, when the replication backfill was
     started.
     """
 
-    ended_at: _types.Timestamp | None = Field(default=None, alias="endedAt")
+    ended_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="endedAt", serialization_alias="endedAt"
+    )
     """
     The date and time, in JavaScript date format, when the replication backfill
     ended. This value is null while the replication backfill is still in progress.
@@ -94,13 +116,21 @@ class ReplicationBackfillSummary(EcrModel):
 class ListReplicationBackfillsResponse(EcrResponse):
     """Result of the ListReplicationBackfills operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    backfills: list[ReplicationBackfillSummary] = Field(default_factory=list, alias="backfills")
+    backfills: list[ReplicationBackfillSummary] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="backfills",
+        serialization_alias="backfills",
+    )
     """A list of the replication backfills for the registry."""
 
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     """
     The nextToken value to include in a future ListReplicationBackfills request. When
     the results of a ListReplicationBackfills request exceed maxResults, this value

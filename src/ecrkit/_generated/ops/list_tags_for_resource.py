@@ -3,6 +3,7 @@
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..shapes.tag import Tag
@@ -16,7 +17,7 @@ __all__ = [
 class ListTagsForResourceRequest(EcrModel):
     """Parameters of the ListTagsForResource operation."""
 
-    resource_arn: str = Field(alias="resourceArn")
+    resource_arn: str = Field(validation_alias="resourceArn", serialization_alias="resourceArn")
     """
     The Amazon Resource Name (ARN) that identifies the resource for which to list the
     tags. Currently, the only supported resource is an Amazon ECR repository.
@@ -26,5 +27,7 @@ class ListTagsForResourceRequest(EcrModel):
 class ListTagsForResourceResponse(EcrResponse):
     """Result of the ListTagsForResource operation."""
 
-    tags: list[Tag] = Field(default_factory=list, alias="tags")
+    tags: list[Tag] = Field(
+        default_factory=_types.empty_list, validation_alias="tags", serialization_alias="tags"
+    )
     """The tags for the resource."""

@@ -16,13 +16,15 @@ __all__ = [
 class PutAccountSettingRequest(EcrModel):
     """Parameters of the PutAccountSetting operation."""
 
-    name: Annotated[str, Field(min_length=1)] = Field(alias="name")
+    name: Annotated[str, Field(min_length=1)] = Field(
+        validation_alias="name", serialization_alias="name"
+    )
     """
     The name of the account setting, such as BASIC_SCAN_TYPE_VERSION,
     REGISTRY_POLICY_SCOPE, or BLOB_MOUNTING.
     """
 
-    value: str = Field(alias="value")
+    value: str = Field(validation_alias="value", serialization_alias="value")
     """
     Setting value that is specified. Valid value for basic scan type: AWS_NATIVE.
     Valid values for registry policy scope: V2. Valid values for blob mounting:
@@ -33,8 +35,8 @@ class PutAccountSettingRequest(EcrModel):
 class PutAccountSettingResponse(EcrResponse):
     """Result of the PutAccountSetting operation."""
 
-    name: str | None = Field(default=None, alias="name")
+    name: str | None = Field(default=None, validation_alias="name", serialization_alias="name")
     """Retrieves the name of the account setting."""
 
-    value: str | None = Field(default=None, alias="value")
+    value: str | None = Field(default=None, validation_alias="value", serialization_alias="value")
     """Retrieves the value of the specified account setting."""

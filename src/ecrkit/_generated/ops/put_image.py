@@ -18,35 +18,49 @@ __all__ = [
 class PutImageRequest(EcrModel):
     """Parameters of the PutImage operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository in which to put the image. If you do not specify a registry, the
     default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository in which to put the image."""
 
-    image_manifest: Annotated[str, Field(min_length=1)] = Field(alias="imageManifest")
+    image_manifest: Annotated[str, Field(min_length=1)] = Field(
+        validation_alias="imageManifest", serialization_alias="imageManifest"
+    )
     """The image manifest corresponding to the image to be uploaded."""
 
-    image_manifest_media_type: str | None = Field(default=None, alias="imageManifestMediaType")
+    image_manifest_media_type: str | None = Field(
+        default=None,
+        validation_alias="imageManifestMediaType",
+        serialization_alias="imageManifestMediaType",
+    )
     """
     The media type of the image manifest. If you push an image manifest that does not
     contain the mediaType field, you must specify the imageManifestMediaType in the
     request.
     """
 
-    image_tag: Annotated[str, Field(min_length=1)] | None = Field(default=None, alias="imageTag")
+    image_tag: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, validation_alias="imageTag", serialization_alias="imageTag"
+    )
     """The tag to associate with the image. This parameter is optional."""
 
-    image_digest: str | None = Field(default=None, alias="imageDigest")
+    image_digest: str | None = Field(
+        default=None, validation_alias="imageDigest", serialization_alias="imageDigest"
+    )
     """The image digest of the image manifest corresponding to the image."""
 
 
 class PutImageResponse(EcrResponse):
     """Result of the PutImage operation."""
 
-    image: Image | None = Field(default=None, alias="image")
+    image: Image | None = Field(default=None, validation_alias="image", serialization_alias="image")
     """Details of the image uploaded."""

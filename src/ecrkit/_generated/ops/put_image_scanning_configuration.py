@@ -18,21 +18,26 @@ __all__ = [
 class PutImageScanningConfigurationRequest(EcrModel):
     """Parameters of the PutImageScanningConfiguration operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository in which to update the image scanning configuration setting. If you do
     not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """
     The name of the repository in which to update the image scanning configuration
     setting.
     """
 
     image_scanning_configuration: ImageScanningConfiguration = Field(
-        alias="imageScanningConfiguration"
+        validation_alias="imageScanningConfiguration",
+        serialization_alias="imageScanningConfiguration",
     )
     """
     The image scanning configuration for the repository. This setting determines
@@ -44,13 +49,19 @@ class PutImageScanningConfigurationRequest(EcrModel):
 class PutImageScanningConfigurationResponse(EcrResponse):
     """Result of the PutImageScanningConfiguration operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
     image_scanning_configuration: ImageScanningConfiguration | None = Field(
-        default=None, alias="imageScanningConfiguration"
+        default=None,
+        validation_alias="imageScanningConfiguration",
+        serialization_alias="imageScanningConfiguration",
     )
     """The image scanning configuration setting for the repository."""

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel, EcrResponse
 
 from ..literals import ImageTagMutabilityValue
@@ -19,17 +20,23 @@ __all__ = [
 class PutImageTagMutabilityRequest(EcrModel):
     """Parameters of the PutImageTagMutability operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository in which to update the image tag mutability settings. If you do not
     specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository in which to update the image tag mutability settings."""
 
-    image_tag_mutability: ImageTagMutabilityValue | str = Field(alias="imageTagMutability")
+    image_tag_mutability: ImageTagMutabilityValue | str = Field(
+        validation_alias="imageTagMutability", serialization_alias="imageTagMutability"
+    )
     """
     The tag mutability setting for the repository. If MUTABLE is specified, image
     tags can be overwritten. If IMMUTABLE is specified, all image tags within the
@@ -38,7 +45,11 @@ class PutImageTagMutabilityRequest(EcrModel):
 
     image_tag_mutability_exclusion_filters: (
         Annotated[list[ImageTagMutabilityExclusionFilter], Field(min_length=1)] | None
-    ) = Field(default=None, alias="imageTagMutabilityExclusionFilters")
+    ) = Field(
+        default=None,
+        validation_alias="imageTagMutabilityExclusionFilters",
+        serialization_alias="imageTagMutabilityExclusionFilters",
+    )
     """
     A list of filters that specify which image tags should be excluded from the image
     tag mutability setting being applied.
@@ -48,19 +59,27 @@ class PutImageTagMutabilityRequest(EcrModel):
 class PutImageTagMutabilityResponse(EcrResponse):
     """Result of the PutImageTagMutability operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
     image_tag_mutability: ImageTagMutabilityValue | str | None = Field(
-        default=None, alias="imageTagMutability"
+        default=None,
+        validation_alias="imageTagMutability",
+        serialization_alias="imageTagMutability",
     )
     """The image tag mutability setting for the repository."""
 
     image_tag_mutability_exclusion_filters: list[ImageTagMutabilityExclusionFilter] = Field(
-        default_factory=list, alias="imageTagMutabilityExclusionFilters"
+        default_factory=_types.empty_list,
+        validation_alias="imageTagMutabilityExclusionFilters",
+        serialization_alias="imageTagMutabilityExclusionFilters",
     )
     """
     The list of filters that specify which image tags are excluded from the

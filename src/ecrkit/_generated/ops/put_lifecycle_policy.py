@@ -16,17 +16,21 @@ __all__ = [
 class PutLifecyclePolicyRequest(EcrModel):
     """Parameters of the PutLifecyclePolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository. If you do not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository to receive the policy."""
 
     lifecycle_policy_text: Annotated[str, Field(min_length=100)] = Field(
-        alias="lifecyclePolicyText"
+        validation_alias="lifecyclePolicyText", serialization_alias="lifecyclePolicyText"
     )
     """The JSON repository policy text to apply to the repository."""
 
@@ -34,11 +38,19 @@ class PutLifecyclePolicyRequest(EcrModel):
 class PutLifecyclePolicyResponse(EcrResponse):
     """Result of the PutLifecyclePolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    lifecycle_policy_text: str | None = Field(default=None, alias="lifecyclePolicyText")
+    lifecycle_policy_text: str | None = Field(
+        default=None,
+        validation_alias="lifecyclePolicyText",
+        serialization_alias="lifecyclePolicyText",
+    )
     """The JSON repository policy text."""

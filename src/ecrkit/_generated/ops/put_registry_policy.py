@@ -14,7 +14,7 @@ __all__ = [
 class PutRegistryPolicyRequest(EcrModel):
     """Parameters of the PutRegistryPolicy operation."""
 
-    policy_text: str = Field(alias="policyText")
+    policy_text: str = Field(validation_alias="policyText", serialization_alias="policyText")
     """
     The JSON policy text to apply to your registry. The policy text follows the same
     format as IAM policy text. For more information, see Registry permissions in the
@@ -25,8 +25,12 @@ class PutRegistryPolicyRequest(EcrModel):
 class PutRegistryPolicyResponse(EcrResponse):
     """Result of the PutRegistryPolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    policy_text: str | None = Field(default=None, alias="policyText")
+    policy_text: str | None = Field(
+        default=None, validation_alias="policyText", serialization_alias="policyText"
+    )
     """The JSON policy text for your registry."""

@@ -18,10 +18,14 @@ __all__ = [
 class PutRegistryScanningConfigurationRequest(EcrModel):
     """Parameters of the PutRegistryScanningConfiguration operation."""
 
-    scan_type: ScanTypeValue | str | None = Field(default=None, alias="scanType")
+    scan_type: ScanTypeValue | str | None = Field(
+        default=None, validation_alias="scanType", serialization_alias="scanType"
+    )
     """The scanning type to set for the registry."""
 
-    rules: list[RegistryScanningRule] | None = Field(default=None, alias="rules")
+    rules: list[RegistryScanningRule] | None = Field(
+        default=None, validation_alias="rules", serialization_alias="rules"
+    )
     """
     The scanning rules to use for the registry. A scanning rule is used to determine
     which repository filters are used and at what frequency scanning will occur.
@@ -32,6 +36,8 @@ class PutRegistryScanningConfigurationResponse(EcrResponse):
     """Result of the PutRegistryScanningConfiguration operation."""
 
     registry_scanning_configuration: RegistryScanningConfiguration | None = Field(
-        default=None, alias="registryScanningConfiguration"
+        default=None,
+        validation_alias="registryScanningConfiguration",
+        serialization_alias="registryScanningConfiguration",
     )
     """The scanning configuration for your registry."""

@@ -16,7 +16,9 @@ __all__ = [
 class PutReplicationConfigurationRequest(EcrModel):
     """Parameters of the PutReplicationConfiguration operation."""
 
-    replication_configuration: ReplicationConfiguration = Field(alias="replicationConfiguration")
+    replication_configuration: ReplicationConfiguration = Field(
+        validation_alias="replicationConfiguration", serialization_alias="replicationConfiguration"
+    )
     """An object representing the replication configuration for a registry."""
 
 
@@ -24,6 +26,8 @@ class PutReplicationConfigurationResponse(EcrResponse):
     """Result of the PutReplicationConfiguration operation."""
 
     replication_configuration: ReplicationConfiguration | None = Field(
-        default=None, alias="replicationConfiguration"
+        default=None,
+        validation_alias="replicationConfiguration",
+        serialization_alias="replicationConfiguration",
     )
     """The contents of the replication configuration for the registry."""

@@ -16,7 +16,9 @@ __all__ = [
 class PutSigningConfigurationRequest(EcrModel):
     """Parameters of the PutSigningConfiguration operation."""
 
-    signing_configuration: SigningConfiguration = Field(alias="signingConfiguration")
+    signing_configuration: SigningConfiguration = Field(
+        validation_alias="signingConfiguration", serialization_alias="signingConfiguration"
+    )
     """The signing configuration to assign to the registry."""
 
 
@@ -24,6 +26,8 @@ class PutSigningConfigurationResponse(EcrResponse):
     """Result of the PutSigningConfiguration operation."""
 
     signing_configuration: SigningConfiguration | None = Field(
-        default=None, alias="signingConfiguration"
+        default=None,
+        validation_alias="signingConfiguration",
+        serialization_alias="signingConfiguration",
     )
     """The registry's updated signing configuration."""

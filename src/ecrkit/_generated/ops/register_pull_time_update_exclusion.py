@@ -15,20 +15,24 @@ __all__ = [
 class RegisterPullTimeUpdateExclusionRequest(EcrModel):
     """Parameters of the RegisterPullTimeUpdateExclusion operation."""
 
-    principal_arn: str = Field(alias="principalArn")
+    principal_arn: str = Field(validation_alias="principalArn", serialization_alias="principalArn")
     """The ARN of the IAM principal to exclude from having image pull times recorded."""
 
 
 class RegisterPullTimeUpdateExclusionResponse(EcrResponse):
     """Result of the RegisterPullTimeUpdateExclusion operation."""
 
-    principal_arn: str | None = Field(default=None, alias="principalArn")
+    principal_arn: str | None = Field(
+        default=None, validation_alias="principalArn", serialization_alias="principalArn"
+    )
     """
     The ARN of the IAM principal that was added to the pull time update exclusion
     list.
     """
 
-    created_at: _types.Timestamp | None = Field(default=None, alias="createdAt")
+    created_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
     """
     The date and time, expressed in standard JavaScript date format, when the
     exclusion was created.

@@ -16,23 +16,27 @@ __all__ = [
 class SetRepositoryPolicyRequest(EcrModel):
     """Parameters of the SetRepositoryPolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository. If you do not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository to receive the policy."""
 
-    policy_text: str = Field(alias="policyText")
+    policy_text: str = Field(validation_alias="policyText", serialization_alias="policyText")
     """
     The JSON repository policy text to apply to the repository. For more information,
     see Amazon ECR repository policies in the Amazon Elastic Container Registry User
     Guide.
     """
 
-    force: bool | None = Field(default=None, alias="force")
+    force: bool | None = Field(default=None, validation_alias="force", serialization_alias="force")
     """
     If the policy you are attempting to set on a repository policy would prevent you
     from setting another policy in the future, you must force the SetRepositoryPolicy
@@ -43,11 +47,17 @@ class SetRepositoryPolicyRequest(EcrModel):
 class SetRepositoryPolicyResponse(EcrResponse):
     """Result of the SetRepositoryPolicy operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    policy_text: str | None = Field(default=None, alias="policyText")
+    policy_text: str | None = Field(
+        default=None, validation_alias="policyText", serialization_alias="policyText"
+    )
     """The JSON repository policy text applied to the repository."""

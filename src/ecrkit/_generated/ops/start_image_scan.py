@@ -19,29 +19,41 @@ __all__ = [
 class StartImageScanRequest(EcrModel):
     """Parameters of the StartImageScan operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository in which to start an image scan request. If you do not specify a
     registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository that contains the images to scan."""
 
-    image_id: ImageIdentifier = Field(alias="imageId")
+    image_id: ImageIdentifier = Field(validation_alias="imageId", serialization_alias="imageId")
 
 
 class StartImageScanResponse(EcrResponse):
     """Result of the StartImageScan operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    image_id: ImageIdentifier | None = Field(default=None, alias="imageId")
+    image_id: ImageIdentifier | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
 
-    image_scan_status: ImageScanStatus | None = Field(default=None, alias="imageScanStatus")
+    image_scan_status: ImageScanStatus | None = Field(
+        default=None, validation_alias="imageScanStatus", serialization_alias="imageScanStatus"
+    )
     """The current state of the scan."""

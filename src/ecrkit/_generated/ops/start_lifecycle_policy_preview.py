@@ -18,17 +18,23 @@ __all__ = [
 class StartLifecyclePolicyPreviewRequest(EcrModel):
     """Parameters of the StartLifecyclePolicyPreview operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository. If you do not specify a registry, the default registry is assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository to be evaluated."""
 
     lifecycle_policy_text: Annotated[str, Field(min_length=100)] | None = Field(
-        default=None, alias="lifecyclePolicyText"
+        default=None,
+        validation_alias="lifecyclePolicyText",
+        serialization_alias="lifecyclePolicyText",
     )
     """
     The policy to be evaluated against. If you do not specify a policy, the current
@@ -39,14 +45,24 @@ class StartLifecyclePolicyPreviewRequest(EcrModel):
 class StartLifecyclePolicyPreviewResponse(EcrResponse):
     """Result of the StartLifecyclePolicyPreview operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    lifecycle_policy_text: str | None = Field(default=None, alias="lifecyclePolicyText")
+    lifecycle_policy_text: str | None = Field(
+        default=None,
+        validation_alias="lifecyclePolicyText",
+        serialization_alias="lifecyclePolicyText",
+    )
     """The JSON repository policy text."""
 
-    status: LifecyclePolicyPreviewStatusValue | str | None = Field(default=None, alias="status")
+    status: LifecyclePolicyPreviewStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The status of the lifecycle policy preview request."""

@@ -18,39 +18,55 @@ __all__ = [
 class StartReplicationBackfillRequest(EcrModel):
     """Parameters of the StartReplicationBackfill operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry from which to
     start the replication backfill. If you do not specify a registry, the default
     registry is assumed.
     """
 
-    destination: ReplicationDestination = Field(alias="destination")
+    destination: ReplicationDestination = Field(
+        validation_alias="destination", serialization_alias="destination"
+    )
     """The destination Region and registry to which the images are replicated."""
 
 
 class StartReplicationBackfillResponse(EcrResponse):
     """Result of the StartReplicationBackfill operation."""
 
-    replication_backfill_id: str | None = Field(default=None, alias="replicationBackfillId")
+    replication_backfill_id: str | None = Field(
+        default=None,
+        validation_alias="replicationBackfillId",
+        serialization_alias="replicationBackfillId",
+    )
     """
     The ID of the replication backfill that was started. Use this value to describe
     or stop the backfill.
     """
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    destination: ReplicationDestination | None = Field(default=None, alias="destination")
+    destination: ReplicationDestination | None = Field(
+        default=None, validation_alias="destination", serialization_alias="destination"
+    )
     """The destination Region and registry to which the images are replicated."""
 
-    status: ReplicationBackfillStatusValue | str | None = Field(default=None, alias="status")
+    status: ReplicationBackfillStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """
     The current status of the replication backfill. A newly started replication
     backfill is returned with a status of PREPARING.
     """
 
-    started_at: _types.Timestamp | None = Field(default=None, alias="startedAt")
+    started_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
     """
     The date and time, in JavaScript date format, when the replication backfill was
     started.

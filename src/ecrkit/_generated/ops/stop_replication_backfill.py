@@ -18,30 +18,44 @@ __all__ = [
 class StopReplicationBackfillRequest(EcrModel):
     """Parameters of the StopReplicationBackfill operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     replication backfill to stop. If you do not specify a registry, the default
     registry is assumed.
     """
 
-    replication_backfill_id: str = Field(alias="replicationBackfillId")
+    replication_backfill_id: str = Field(
+        validation_alias="replicationBackfillId", serialization_alias="replicationBackfillId"
+    )
     """The ID of the replication backfill to stop."""
 
 
 class StopReplicationBackfillResponse(EcrResponse):
     """Result of the StopReplicationBackfill operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    replication_backfill_id: str | None = Field(default=None, alias="replicationBackfillId")
+    replication_backfill_id: str | None = Field(
+        default=None,
+        validation_alias="replicationBackfillId",
+        serialization_alias="replicationBackfillId",
+    )
     """The ID of the replication backfill."""
 
-    destination: ReplicationDestination | None = Field(default=None, alias="destination")
+    destination: ReplicationDestination | None = Field(
+        default=None, validation_alias="destination", serialization_alias="destination"
+    )
     """The destination Region and registry to which the images are replicated."""
 
-    status: ReplicationBackfillStatusValue | str | None = Field(default=None, alias="status")
+    status: ReplicationBackfillStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """
     The current status of the replication backfill. When you stop a replication
     backfill, its status is STOPPED if the backfill is stopped immediately, or
@@ -49,7 +63,9 @@ class StopReplicationBackfillResponse(EcrResponse):
     the backfill stops.
     """
 
-    started_at: _types.Timestamp | None = Field(default=None, alias="startedAt")
+    started_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
     """
     The date and time, in JavaScript date format, when the replication backfill was
     started.

@@ -16,13 +16,13 @@ __all__ = [
 class TagResourceRequest(EcrModel):
     """Parameters of the TagResource operation."""
 
-    resource_arn: str = Field(alias="resourceArn")
+    resource_arn: str = Field(validation_alias="resourceArn", serialization_alias="resourceArn")
     """
     The Amazon Resource Name (ARN) of the the resource to which to add tags.
     Currently, the only supported resource is an Amazon ECR repository.
     """
 
-    tags: list[Tag] = Field(alias="tags")
+    tags: list[Tag] = Field(validation_alias="tags", serialization_alias="tags")
     """
     The tags to add to the resource. A tag is an array of key-value pairs. Tag keys
     can have a maximum character length of 128 characters, and tag values can have a

@@ -14,13 +14,13 @@ __all__ = [
 class UntagResourceRequest(EcrModel):
     """Parameters of the UntagResource operation."""
 
-    resource_arn: str = Field(alias="resourceArn")
+    resource_arn: str = Field(validation_alias="resourceArn", serialization_alias="resourceArn")
     """
     The Amazon Resource Name (ARN) of the resource from which to remove tags.
     Currently, the only supported resource is an Amazon ECR repository.
     """
 
-    tag_keys: list[str] = Field(alias="tagKeys")
+    tag_keys: list[str] = Field(validation_alias="tagKeys", serialization_alias="tagKeys")
     """The keys of the tags to be removed."""
 
 

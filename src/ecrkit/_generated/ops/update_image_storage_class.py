@@ -19,34 +19,48 @@ __all__ = [
 class UpdateImageStorageClassRequest(EcrModel):
     """Parameters of the UpdateImageStorageClass operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     image to transition. If you do not specify a registry, the default registry is
     assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository that contains the image to transition."""
 
-    image_id: ImageIdentifier = Field(alias="imageId")
+    image_id: ImageIdentifier = Field(validation_alias="imageId", serialization_alias="imageId")
 
-    target_storage_class: TargetStorageClassValue | str = Field(alias="targetStorageClass")
+    target_storage_class: TargetStorageClassValue | str = Field(
+        validation_alias="targetStorageClass", serialization_alias="targetStorageClass"
+    )
     """The target storage class for the image."""
 
 
 class UpdateImageStorageClassResponse(EcrResponse):
     """Result of the UpdateImageStorageClass operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    image_id: ImageIdentifier | None = Field(default=None, alias="imageId")
+    image_id: ImageIdentifier | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
 
-    image_status: ImageStatusValue | str | None = Field(default=None, alias="imageStatus")
+    image_status: ImageStatusValue | str | None = Field(
+        default=None, validation_alias="imageStatus", serialization_alias="imageStatus"
+    )
     """
     The current status of the image after the call to UpdateImageStorageClass is
     complete. Valid values are ACTIVE, ARCHIVED, and ACTIVATING.

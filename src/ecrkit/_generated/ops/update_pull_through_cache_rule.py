@@ -17,25 +17,31 @@ __all__ = [
 class UpdatePullThroughCacheRuleRequest(EcrModel):
     """Parameters of the UpdatePullThroughCacheRule operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry associated with
     the pull through cache rule. If you do not specify a registry, the default
     registry is assumed.
     """
 
-    ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="ecrRepositoryPrefix", serialization_alias="ecrRepositoryPrefix"
+    )
     """The repository name prefix to use when caching images from the source registry."""
 
     credential_arn: Annotated[str, Field(min_length=50)] | None = Field(
-        default=None, alias="credentialArn"
+        default=None, validation_alias="credentialArn", serialization_alias="credentialArn"
     )
     """
     The Amazon Resource Name (ARN) of the Amazon Web Services Secrets Manager secret
     that identifies the credentials to authenticate to the upstream registry.
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """
     Amazon Resource Name (ARN) of the IAM role to be assumed by Amazon ECR to
     authenticate to the ECR upstream registry. This role must be in the same account
@@ -46,26 +52,42 @@ class UpdatePullThroughCacheRuleRequest(EcrModel):
 class UpdatePullThroughCacheRuleResponse(EcrResponse):
     """Result of the UpdatePullThroughCacheRule operation."""
 
-    ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="ecrRepositoryPrefix",
+        serialization_alias="ecrRepositoryPrefix",
+    )
     """The Amazon ECR repository prefix associated with the pull through cache rule."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    updated_at: _types.Timestamp | None = Field(default=None, alias="updatedAt")
+    updated_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
     """
     The date and time, in JavaScript date format, when the pull through cache rule
     was updated.
     """
 
-    credential_arn: str | None = Field(default=None, alias="credentialArn")
+    credential_arn: str | None = Field(
+        default=None, validation_alias="credentialArn", serialization_alias="credentialArn"
+    )
     """
     The Amazon Resource Name (ARN) of the Amazon Web Services Secrets Manager secret
     associated with the pull through cache rule.
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """The ARN of the IAM role associated with the pull through cache rule."""
 
-    upstream_repository_prefix: str | None = Field(default=None, alias="upstreamRepositoryPrefix")
+    upstream_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="upstreamRepositoryPrefix",
+        serialization_alias="upstreamRepositoryPrefix",
+    )
     """The upstream repository prefix associated with the pull through cache rule."""

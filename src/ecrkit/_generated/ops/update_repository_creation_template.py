@@ -24,7 +24,9 @@ __all__ = [
 class UpdateRepositoryCreationTemplateRequest(EcrModel):
     """Parameters of the UpdateRepositoryCreationTemplate operation."""
 
-    prefix: Annotated[str, Field(min_length=1)] = Field(alias="prefix")
+    prefix: Annotated[str, Field(min_length=1)] = Field(
+        validation_alias="prefix", serialization_alias="prefix"
+    )
     """
     The repository namespace prefix that matches an existing repository creation
     template in the registry. All repositories created using this namespace prefix
@@ -33,14 +35,20 @@ class UpdateRepositoryCreationTemplateRequest(EcrModel):
     repository named prod/team1 as well as a repository named prod/repository1.
     """
 
-    description: str | None = Field(default=None, alias="description")
+    description: str | None = Field(
+        default=None, validation_alias="description", serialization_alias="description"
+    )
     """A description for the repository creation template."""
 
     encryption_configuration: EncryptionConfigurationForRepositoryCreationTemplate | None = Field(
-        default=None, alias="encryptionConfiguration"
+        default=None,
+        validation_alias="encryptionConfiguration",
+        serialization_alias="encryptionConfiguration",
     )
 
-    resource_tags: list[Tag] | None = Field(default=None, alias="resourceTags")
+    resource_tags: list[Tag] | None = Field(
+        default=None, validation_alias="resourceTags", serialization_alias="resourceTags"
+    )
     """
     The metadata to apply to the repository to help you categorize and organize. Each
     tag consists of a key and an optional value, both of which you define. Tag keys
@@ -49,7 +57,9 @@ class UpdateRepositoryCreationTemplateRequest(EcrModel):
     """
 
     image_tag_mutability: ImageTagMutabilityValue | str | None = Field(
-        default=None, alias="imageTagMutability"
+        default=None,
+        validation_alias="imageTagMutability",
+        serialization_alias="imageTagMutability",
     )
     """
     Updates the tag mutability setting for the repository. If this parameter is
@@ -60,32 +70,44 @@ class UpdateRepositoryCreationTemplateRequest(EcrModel):
 
     image_tag_mutability_exclusion_filters: (
         Annotated[list[ImageTagMutabilityExclusionFilter], Field(min_length=1)] | None
-    ) = Field(default=None, alias="imageTagMutabilityExclusionFilters")
+    ) = Field(
+        default=None,
+        validation_alias="imageTagMutabilityExclusionFilters",
+        serialization_alias="imageTagMutabilityExclusionFilters",
+    )
     """
     A list of filters that specify which image tags should be excluded from the
     repository creation template's image tag mutability setting.
     """
 
-    repository_policy: str | None = Field(default=None, alias="repositoryPolicy")
+    repository_policy: str | None = Field(
+        default=None, validation_alias="repositoryPolicy", serialization_alias="repositoryPolicy"
+    )
     """
     Updates the repository policy created using the template. A repository policy is
     a permissions policy associated with a repository to control access permissions.
     """
 
-    lifecycle_policy: str | None = Field(default=None, alias="lifecyclePolicy")
+    lifecycle_policy: str | None = Field(
+        default=None, validation_alias="lifecyclePolicy", serialization_alias="lifecyclePolicy"
+    )
     """
     Updates the lifecycle policy associated with the specified repository creation
     template.
     """
 
-    applied_for: list[RCTAppliedForValue | str] | None = Field(default=None, alias="appliedFor")
+    applied_for: list[RCTAppliedForValue | str] | None = Field(
+        default=None, validation_alias="appliedFor", serialization_alias="appliedFor"
+    )
     """
     Updates the list of enumerable strings representing the Amazon ECR repository
     creation scenarios that this template will apply towards. The supported scenarios
     are PULL_THROUGH_CACHE, REPLICATION, and CREATE_ON_PUSH
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """
     The ARN of the role to be assumed by Amazon ECR. This role must be in the same
     account as the registry that you are configuring. Amazon ECR will assume your
@@ -98,10 +120,14 @@ class UpdateRepositoryCreationTemplateRequest(EcrModel):
 class UpdateRepositoryCreationTemplateResponse(EcrResponse):
     """Result of the UpdateRepositoryCreationTemplate operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
     repository_creation_template: RepositoryCreationTemplate | None = Field(
-        default=None, alias="repositoryCreationTemplate"
+        default=None,
+        validation_alias="repositoryCreationTemplate",
+        serialization_alias="repositoryCreationTemplate",
     )
     """The details of the repository creation template associated with the request."""

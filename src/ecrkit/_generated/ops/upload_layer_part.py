@@ -17,43 +17,61 @@ __all__ = [
 class UploadLayerPartRequest(EcrModel):
     """Parameters of the UploadLayerPart operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry to which you are
     uploading layer parts. If you do not specify a registry, the default registry is
     assumed.
     """
 
-    repository_name: Annotated[str, Field(min_length=2)] = Field(alias="repositoryName")
+    repository_name: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository to which you are uploading layer parts."""
 
-    upload_id: str = Field(alias="uploadId")
+    upload_id: str = Field(validation_alias="uploadId", serialization_alias="uploadId")
     """
     The upload ID from a previous InitiateLayerUpload operation to associate with the
     layer part upload.
     """
 
-    part_first_byte: Annotated[int, Field(ge=0)] = Field(alias="partFirstByte")
+    part_first_byte: Annotated[int, Field(ge=0)] = Field(
+        validation_alias="partFirstByte", serialization_alias="partFirstByte"
+    )
     """The position of the first byte of the layer part witin the overall image layer."""
 
-    part_last_byte: Annotated[int, Field(ge=0)] = Field(alias="partLastByte")
+    part_last_byte: Annotated[int, Field(ge=0)] = Field(
+        validation_alias="partLastByte", serialization_alias="partLastByte"
+    )
     """The position of the last byte of the layer part within the overall image layer."""
 
-    layer_part_blob: _types.Blob = Field(alias="layerPartBlob")
+    layer_part_blob: _types.Blob = Field(
+        validation_alias="layerPartBlob", serialization_alias="layerPartBlob"
+    )
     """The base64-encoded layer part payload."""
 
 
 class UploadLayerPartResponse(EcrResponse):
     """Result of the UploadLayerPart operation."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The repository name associated with the request."""
 
-    upload_id: str | None = Field(default=None, alias="uploadId")
+    upload_id: str | None = Field(
+        default=None, validation_alias="uploadId", serialization_alias="uploadId"
+    )
     """The upload ID associated with the request."""
 
-    last_byte_received: int | None = Field(default=None, alias="lastByteReceived")
+    last_byte_received: int | None = Field(
+        default=None, validation_alias="lastByteReceived", serialization_alias="lastByteReceived"
+    )
     """The integer value of the last byte received in the request."""

@@ -16,10 +16,14 @@ __all__ = [
 class ValidatePullThroughCacheRuleRequest(EcrModel):
     """Parameters of the ValidatePullThroughCacheRule operation."""
 
-    ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="ecrRepositoryPrefix", serialization_alias="ecrRepositoryPrefix"
+    )
     """The repository name prefix associated with the pull through cache rule."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The registry ID associated with the pull through cache rule. If you do not
     specify a registry, the default registry is assumed.
@@ -29,35 +33,57 @@ class ValidatePullThroughCacheRuleRequest(EcrModel):
 class ValidatePullThroughCacheRuleResponse(EcrResponse):
     """Result of the ValidatePullThroughCacheRule operation."""
 
-    ecr_repository_prefix: str | None = Field(default=None, alias="ecrRepositoryPrefix")
+    ecr_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="ecrRepositoryPrefix",
+        serialization_alias="ecrRepositoryPrefix",
+    )
     """The Amazon ECR repository prefix associated with the pull through cache rule."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """The registry ID associated with the request."""
 
-    upstream_registry_url: str | None = Field(default=None, alias="upstreamRegistryUrl")
+    upstream_registry_url: str | None = Field(
+        default=None,
+        validation_alias="upstreamRegistryUrl",
+        serialization_alias="upstreamRegistryUrl",
+    )
     """The upstream registry URL associated with the pull through cache rule."""
 
-    credential_arn: str | None = Field(default=None, alias="credentialArn")
+    credential_arn: str | None = Field(
+        default=None, validation_alias="credentialArn", serialization_alias="credentialArn"
+    )
     """
     The Amazon Resource Name (ARN) of the Amazon Web Services Secrets Manager secret
     associated with the pull through cache rule.
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """The ARN of the IAM role associated with the pull through cache rule."""
 
-    upstream_repository_prefix: str | None = Field(default=None, alias="upstreamRepositoryPrefix")
+    upstream_repository_prefix: str | None = Field(
+        default=None,
+        validation_alias="upstreamRepositoryPrefix",
+        serialization_alias="upstreamRepositoryPrefix",
+    )
     """The upstream repository prefix associated with the pull through cache rule."""
 
-    is_valid: bool | None = Field(default=None, alias="isValid")
+    is_valid: bool | None = Field(
+        default=None, validation_alias="isValid", serialization_alias="isValid"
+    )
     """
     Whether or not the pull through cache rule was validated. If true, Amazon ECR was
     able to reach the upstream registry and authentication was successful. If false,
     there was an issue and validation failed. The failure reason indicates the cause.
     """
 
-    failure: str | None = Field(default=None, alias="failure")
+    failure: str | None = Field(
+        default=None, validation_alias="failure", serialization_alias="failure"
+    )
     """
     The reason the validation failed. For more details about possible causes and how
     to address them, see Using pull through cache rules in the Amazon Elastic

@@ -17,7 +17,7 @@ class DeleteReplication(EcrModel):
     removals in the source registry to the replication destinations.
     """
 
-    enabled: bool = Field(alias="enabled")
+    enabled: bool = Field(validation_alias="enabled", serialization_alias="enabled")
     """
     Specifies whether delete replication is enabled. If set to true, the service
     replicates image deletions and image tag removals from the source registry to

@@ -20,10 +20,14 @@ class EncryptionConfiguration(EcrModel):
     of your repository are encrypted at rest.
     """
 
-    encryption_type: EncryptionTypeValue | str = Field(alias="encryptionType")
+    encryption_type: EncryptionTypeValue | str = Field(
+        validation_alias="encryptionType", serialization_alias="encryptionType"
+    )
     """The encryption type to use."""
 
-    kms_key: Annotated[str, Field(min_length=1)] | None = Field(default=None, alias="kmsKey")
+    kms_key: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, validation_alias="kmsKey", serialization_alias="kmsKey"
+    )
     """
     If you use the KMS encryption type, specify the KMS key to use for encryption.
     The alias, key ID, or full ARN of the KMS key can be specified. The key must

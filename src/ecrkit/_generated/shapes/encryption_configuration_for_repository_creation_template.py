@@ -15,10 +15,14 @@ __all__ = [
 class EncryptionConfigurationForRepositoryCreationTemplate(EcrModel):
     """The encryption configuration to associate with the repository creation template."""
 
-    encryption_type: EncryptionTypeValue | str = Field(alias="encryptionType")
+    encryption_type: EncryptionTypeValue | str = Field(
+        validation_alias="encryptionType", serialization_alias="encryptionType"
+    )
     """The encryption type to use."""
 
-    kms_key: str | None = Field(default=None, alias="kmsKey")
+    kms_key: str | None = Field(
+        default=None, validation_alias="kmsKey", serialization_alias="kmsKey"
+    )
     """
     If you use the KMS encryption type, specify the KMS key to use for encryption.
     The full ARN of the KMS key must be specified. The key must exist in the same

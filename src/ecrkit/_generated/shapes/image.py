@@ -15,20 +15,32 @@ __all__ = [
 class Image(EcrModel):
     """An object representing an Amazon ECR image."""
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry containing the
     image.
     """
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository associated with the image."""
 
-    image_id: ImageIdentifier | None = Field(default=None, alias="imageId")
+    image_id: ImageIdentifier | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
     """An object containing the image tag and image digest associated with an image."""
 
-    image_manifest: str | None = Field(default=None, alias="imageManifest")
+    image_manifest: str | None = Field(
+        default=None, validation_alias="imageManifest", serialization_alias="imageManifest"
+    )
     """The image manifest associated with the image."""
 
-    image_manifest_media_type: str | None = Field(default=None, alias="imageManifestMediaType")
+    image_manifest_media_type: str | None = Field(
+        default=None,
+        validation_alias="imageManifestMediaType",
+        serialization_alias="imageManifestMediaType",
+    )
     """The manifest media type of the image."""

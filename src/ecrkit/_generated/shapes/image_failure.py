@@ -16,11 +16,17 @@ __all__ = [
 class ImageFailure(EcrModel):
     """An object representing an Amazon ECR image failure."""
 
-    image_id: ImageIdentifier | None = Field(default=None, alias="imageId")
+    image_id: ImageIdentifier | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
     """The image ID associated with the failure."""
 
-    failure_code: ImageFailureCodeValue | str | None = Field(default=None, alias="failureCode")
+    failure_code: ImageFailureCodeValue | str | None = Field(
+        default=None, validation_alias="failureCode", serialization_alias="failureCode"
+    )
     """The code associated with the failure."""
 
-    failure_reason: str | None = Field(default=None, alias="failureReason")
+    failure_reason: str | None = Field(
+        default=None, validation_alias="failureReason", serialization_alias="failureReason"
+    )
     """The reason for the failure."""

@@ -15,8 +15,12 @@ __all__ = [
 class ImageIdentifier(EcrModel):
     """An object with identifying information for an image in an Amazon ECR repository."""
 
-    image_digest: str | None = Field(default=None, alias="imageDigest")
+    image_digest: str | None = Field(
+        default=None, validation_alias="imageDigest", serialization_alias="imageDigest"
+    )
     """The sha256 digest of the image manifest."""
 
-    image_tag: Annotated[str, Field(min_length=1)] | None = Field(default=None, alias="imageTag")
+    image_tag: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, validation_alias="imageTag", serialization_alias="imageTag"
+    )
     """The tag used for the image."""

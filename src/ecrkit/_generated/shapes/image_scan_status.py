@@ -15,8 +15,12 @@ __all__ = [
 class ImageScanStatus(EcrModel):
     """The current status of an image scan."""
 
-    status: ScanStatusValue | str | None = Field(default=None, alias="status")
+    status: ScanStatusValue | str | None = Field(
+        default=None, validation_alias="status", serialization_alias="status"
+    )
     """The current state of an image scan."""
 
-    description: str | None = Field(default=None, alias="description")
+    description: str | None = Field(
+        default=None, validation_alias="description", serialization_alias="description"
+    )
     """The description of the image scan status."""

@@ -13,7 +13,9 @@ __all__ = [
 class ImageScanningConfiguration(EcrModel):
     """The image scanning configuration for a repository."""
 
-    scan_on_push: bool | None = Field(default=None, alias="scanOnPush")
+    scan_on_push: bool | None = Field(
+        default=None, validation_alias="scanOnPush", serialization_alias="scanOnPush"
+    )
     """
     The setting that determines whether images are scanned after being pushed to a
     repository. If set to true, images will be scanned after being pushed. If this

@@ -20,8 +20,12 @@ class ImageTagMutabilityExclusionFilter(EcrModel):
     image tag mutability setting.
     """
 
-    filter_type: ImageTagMutabilityExclusionFilterTypeValue | str = Field(alias="filterType")
+    filter_type: ImageTagMutabilityExclusionFilterTypeValue | str = Field(
+        validation_alias="filterType", serialization_alias="filterType"
+    )
     """The type of filter to apply for excluding image tags from mutability settings."""
 
-    filter: Annotated[str, Field(min_length=1)] = Field(alias="filter")
+    filter: Annotated[str, Field(min_length=1)] = Field(
+        validation_alias="filter", serialization_alias="filter"
+    )
     """The filter value used to match image tags for exclusion from mutability settings."""

@@ -3,6 +3,7 @@
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel
 
 from ..literals import ScanTypeValue
@@ -16,8 +17,12 @@ __all__ = [
 class RegistryScanningConfiguration(EcrModel):
     """The scanning configuration for a private registry."""
 
-    scan_type: ScanTypeValue | str | None = Field(default=None, alias="scanType")
+    scan_type: ScanTypeValue | str | None = Field(
+        default=None, validation_alias="scanType", serialization_alias="scanType"
+    )
     """The type of scanning configured for the registry."""
 
-    rules: list[RegistryScanningRule] = Field(default_factory=list, alias="rules")
+    rules: list[RegistryScanningRule] = Field(
+        default_factory=_types.empty_list, validation_alias="rules", serialization_alias="rules"
+    )
     """The scanning rules associated with the registry."""

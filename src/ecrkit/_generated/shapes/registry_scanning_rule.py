@@ -16,7 +16,9 @@ __all__ = [
 class RegistryScanningRule(EcrModel):
     """The details of a scanning rule for a private registry."""
 
-    scan_frequency: ScanFrequencyValue | str = Field(alias="scanFrequency")
+    scan_frequency: ScanFrequencyValue | str = Field(
+        validation_alias="scanFrequency", serialization_alias="scanFrequency"
+    )
     """
     The frequency that scans are performed at for a private registry. When the
     ENHANCED scan type is specified, the supported scan frequencies are
@@ -25,7 +27,9 @@ class RegistryScanningRule(EcrModel):
     the MANUAL scan frequency is set by default.
     """
 
-    repository_filters: list[ScanningRepositoryFilter] = Field(alias="repositoryFilters")
+    repository_filters: list[ScanningRepositoryFilter] = Field(
+        validation_alias="repositoryFilters", serialization_alias="repositoryFilters"
+    )
     """
     The repository filters associated with the scanning configuration for a private
     registry.

@@ -3,6 +3,7 @@
 
 from pydantic import Field
 
+from ecrkit import _types
 from ecrkit._model import EcrModel
 
 __all__ = [
@@ -16,19 +17,35 @@ class ReplicationBackfillProgress(EcrModel):
     total, completed, and failed replication counts.
     """
 
-    total_replication_count: int | None = Field(default=None, alias="totalReplicationCount")
+    total_replication_count: int | None = Field(
+        default=None,
+        validation_alias="totalReplicationCount",
+        serialization_alias="totalReplicationCount",
+    )
     """
     The total number of replications that the backfill will perform. Each image and
     tag combination is counted as a single replication.
     """
 
-    completed_replication_count: int | None = Field(default=None, alias="completedReplicationCount")
+    completed_replication_count: int | None = Field(
+        default=None,
+        validation_alias="completedReplicationCount",
+        serialization_alias="completedReplicationCount",
+    )
     """The number of replications that have completed successfully."""
 
-    failed_replication_count: int | None = Field(default=None, alias="failedReplicationCount")
+    failed_replication_count: int | None = Field(
+        default=None,
+        validation_alias="failedReplicationCount",
+        serialization_alias="failedReplicationCount",
+    )
     """The number of replications that have failed."""
 
-    failure_codes: list[str] = Field(default_factory=list, alias="failureCodes")
+    failure_codes: list[str] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="failureCodes",
+        serialization_alias="failureCodes",
+    )
     """
     The distinct failure codes for the replications that have failed. Each failure
     code appears at most once, regardless of how many replications failed with that

@@ -15,7 +15,7 @@ __all__ = [
 class ReplicationConfiguration(EcrModel):
     """The replication configuration for a registry."""
 
-    rules: list[ReplicationRule] = Field(alias="rules")
+    rules: list[ReplicationRule] = Field(validation_alias="rules", serialization_alias="rules")
     """
     An array of objects representing the replication destinations and repository
     filters for a replication configuration.

@@ -15,10 +15,12 @@ __all__ = [
 class ReplicationDestination(EcrModel):
     """An array of objects representing the destination for a replication rule."""
 
-    region: Annotated[str, Field(min_length=2)] = Field(alias="region")
+    region: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="region", serialization_alias="region"
+    )
     """The Region to replicate to."""
 
-    registry_id: str = Field(alias="registryId")
+    registry_id: str = Field(validation_alias="registryId", serialization_alias="registryId")
     """
     The Amazon Web Services account ID of the Amazon ECR private registry to
     replicate to. When configuring cross-Region replication within your own registry,

@@ -22,11 +22,13 @@ class ReplicationRule(EcrModel):
     filters for a replication configuration.
     """
 
-    destinations: list[ReplicationDestination] = Field(alias="destinations")
+    destinations: list[ReplicationDestination] = Field(
+        validation_alias="destinations", serialization_alias="destinations"
+    )
     """An array of objects representing the destination for a replication rule."""
 
     repository_filters: Annotated[list[RepositoryFilter], Field(min_length=1)] | None = Field(
-        default=None, alias="repositoryFilters"
+        default=None, validation_alias="repositoryFilters", serialization_alias="repositoryFilters"
     )
     """
     An array of objects representing the filters for a replication rule. Specifying a
@@ -34,7 +36,9 @@ class ReplicationRule(EcrModel):
     repositories in a private registry are replicated.
     """
 
-    delete_replication: DeleteReplication | None = Field(default=None, alias="deleteReplication")
+    delete_replication: DeleteReplication | None = Field(
+        default=None, validation_alias="deleteReplication", serialization_alias="deleteReplication"
+    )
     """
     The delete replication settings for the replication rule. When delete replication
     is enabled, the service replicates image deletions and image tag removals from

@@ -19,7 +19,9 @@ __all__ = [
 class Repository(EcrModel):
     """An object representing a repository."""
 
-    repository_arn: str | None = Field(default=None, alias="repositoryArn")
+    repository_arn: str | None = Field(
+        default=None, validation_alias="repositoryArn", serialization_alias="repositoryArn"
+    )
     """
     The Amazon Resource Name (ARN) that identifies the repository. The ARN contains
     the arn:aws:ecr namespace, followed by the region of the repository, Amazon Web
@@ -27,31 +29,43 @@ class Repository(EcrModel):
     arn:aws:ecr:region:012345678910:repository/repository-name.
     """
 
-    registry_id: str | None = Field(default=None, alias="registryId")
+    registry_id: str | None = Field(
+        default=None, validation_alias="registryId", serialization_alias="registryId"
+    )
     """
     The Amazon Web Services account ID associated with the registry that contains the
     repository.
     """
 
-    repository_name: str | None = Field(default=None, alias="repositoryName")
+    repository_name: str | None = Field(
+        default=None, validation_alias="repositoryName", serialization_alias="repositoryName"
+    )
     """The name of the repository."""
 
-    repository_uri: str | None = Field(default=None, alias="repositoryUri")
+    repository_uri: str | None = Field(
+        default=None, validation_alias="repositoryUri", serialization_alias="repositoryUri"
+    )
     """
     The URI for the repository. You can use this URI for container image push and
     pull operations.
     """
 
-    created_at: _types.Timestamp | None = Field(default=None, alias="createdAt")
+    created_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
     """The date and time, in JavaScript date format, when the repository was created."""
 
     image_tag_mutability: ImageTagMutabilityValue | str | None = Field(
-        default=None, alias="imageTagMutability"
+        default=None,
+        validation_alias="imageTagMutability",
+        serialization_alias="imageTagMutability",
     )
     """The tag mutability setting for the repository."""
 
     image_tag_mutability_exclusion_filters: list[ImageTagMutabilityExclusionFilter] = Field(
-        default_factory=list, alias="imageTagMutabilityExclusionFilters"
+        default_factory=_types.empty_list,
+        validation_alias="imageTagMutabilityExclusionFilters",
+        serialization_alias="imageTagMutabilityExclusionFilters",
     )
     """
     A list of filters that specify which image tags are excluded from the
@@ -59,11 +73,15 @@ class Repository(EcrModel):
     """
 
     image_scanning_configuration: ImageScanningConfiguration | None = Field(
-        default=None, alias="imageScanningConfiguration"
+        default=None,
+        validation_alias="imageScanningConfiguration",
+        serialization_alias="imageScanningConfiguration",
     )
 
     encryption_configuration: EncryptionConfiguration | None = Field(
-        default=None, alias="encryptionConfiguration"
+        default=None,
+        validation_alias="encryptionConfiguration",
+        serialization_alias="encryptionConfiguration",
     )
     """
     The encryption configuration for the repository. This determines how the contents

@@ -21,18 +21,28 @@ __all__ = [
 class RepositoryCreationTemplate(EcrModel):
     """The details of the repository creation template associated with the request."""
 
-    prefix: str | None = Field(default=None, alias="prefix")
+    prefix: str | None = Field(
+        default=None, validation_alias="prefix", serialization_alias="prefix"
+    )
     """The repository namespace prefix associated with the repository creation template."""
 
-    description: str | None = Field(default=None, alias="description")
+    description: str | None = Field(
+        default=None, validation_alias="description", serialization_alias="description"
+    )
     """The description associated with the repository creation template."""
 
     encryption_configuration: EncryptionConfigurationForRepositoryCreationTemplate | None = Field(
-        default=None, alias="encryptionConfiguration"
+        default=None,
+        validation_alias="encryptionConfiguration",
+        serialization_alias="encryptionConfiguration",
     )
     """The encryption configuration associated with the repository creation template."""
 
-    resource_tags: list[Tag] = Field(default_factory=list, alias="resourceTags")
+    resource_tags: list[Tag] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="resourceTags",
+        serialization_alias="resourceTags",
+    )
     """
     The metadata to apply to the repository to help you categorize and organize. Each
     tag consists of a key and an optional value, both of which you define. Tag keys
@@ -41,7 +51,9 @@ class RepositoryCreationTemplate(EcrModel):
     """
 
     image_tag_mutability: ImageTagMutabilityValue | str | None = Field(
-        default=None, alias="imageTagMutability"
+        default=None,
+        validation_alias="imageTagMutability",
+        serialization_alias="imageTagMutability",
     )
     """
     The tag mutability setting for the repository. If this parameter is omitted, the
@@ -51,31 +63,43 @@ class RepositoryCreationTemplate(EcrModel):
     """
 
     image_tag_mutability_exclusion_filters: list[ImageTagMutabilityExclusionFilter] = Field(
-        default_factory=list, alias="imageTagMutabilityExclusionFilters"
+        default_factory=_types.empty_list,
+        validation_alias="imageTagMutabilityExclusionFilters",
+        serialization_alias="imageTagMutabilityExclusionFilters",
     )
     """
     A list of filters that specify which image tags are excluded from the repository
     creation template's image tag mutability setting.
     """
 
-    repository_policy: str | None = Field(default=None, alias="repositoryPolicy")
+    repository_policy: str | None = Field(
+        default=None, validation_alias="repositoryPolicy", serialization_alias="repositoryPolicy"
+    )
     """
     The repository policy to apply to repositories created using the template. A
     repository policy is a permissions policy associated with a repository to control
     access permissions.
     """
 
-    lifecycle_policy: str | None = Field(default=None, alias="lifecyclePolicy")
+    lifecycle_policy: str | None = Field(
+        default=None, validation_alias="lifecyclePolicy", serialization_alias="lifecyclePolicy"
+    )
     """The lifecycle policy to use for repositories created using the template."""
 
-    applied_for: list[RCTAppliedForValue | str] = Field(default_factory=list, alias="appliedFor")
+    applied_for: list[RCTAppliedForValue | str] = Field(
+        default_factory=_types.empty_list,
+        validation_alias="appliedFor",
+        serialization_alias="appliedFor",
+    )
     """
     A list of enumerable Strings representing the repository creation scenarios that
     this template will apply towards. The supported scenarios are PULL_THROUGH_CACHE,
     REPLICATION, and CREATE_ON_PUSH
     """
 
-    custom_role_arn: str | None = Field(default=None, alias="customRoleArn")
+    custom_role_arn: str | None = Field(
+        default=None, validation_alias="customRoleArn", serialization_alias="customRoleArn"
+    )
     """
     The ARN of the role to be assumed by Amazon ECR. Amazon ECR will assume your
     supplied role when the customRoleArn is specified. When this field isn't
@@ -83,13 +107,17 @@ class RepositoryCreationTemplate(EcrModel):
     creation template.
     """
 
-    created_at: _types.Timestamp | None = Field(default=None, alias="createdAt")
+    created_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
     """
     The date and time, in JavaScript date format, when the repository creation
     template was created.
     """
 
-    updated_at: _types.Timestamp | None = Field(default=None, alias="updatedAt")
+    updated_at: _types.Timestamp | None = Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
     """
     The date and time, in JavaScript date format, when the repository creation
     template was last updated.

@@ -22,14 +22,18 @@ class RepositoryFilter(EcrModel):
     repositories are replicated.
     """
 
-    filter: Annotated[str, Field(min_length=2)] = Field(alias="filter")
+    filter: Annotated[str, Field(min_length=2)] = Field(
+        validation_alias="filter", serialization_alias="filter"
+    )
     """
     The repository filter details. When the PREFIX_MATCH filter type is specified,
     this value is required and should be the repository name prefix to configure
     replication for.
     """
 
-    filter_type: RepositoryFilterTypeValue | str = Field(alias="filterType")
+    filter_type: RepositoryFilterTypeValue | str = Field(
+        validation_alias="filterType", serialization_alias="filterType"
+    )
     """
     The repository filter type. The only supported value is PREFIX_MATCH, which is a
     repository name prefix specified with the filter parameter.

@@ -20,8 +20,12 @@ class ScanningRepositoryFilter(EcrModel):
     filters, see Using filters in the Amazon Elastic Container Registry User Guide.
     """
 
-    filter: Annotated[str, Field(min_length=1)] = Field(alias="filter")
+    filter: Annotated[str, Field(min_length=1)] = Field(
+        validation_alias="filter", serialization_alias="filter"
+    )
     """The filter to use when scanning."""
 
-    filter_type: ScanningRepositoryFilterTypeValue | str = Field(alias="filterType")
+    filter_type: ScanningRepositoryFilterTypeValue | str = Field(
+        validation_alias="filterType", serialization_alias="filterType"
+    )
     """The type associated with the filter."""

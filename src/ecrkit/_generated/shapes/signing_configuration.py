@@ -18,7 +18,7 @@ class SigningConfiguration(EcrModel):
     signing images when pushed.
     """
 
-    rules: list[SigningRule] = Field(alias="rules")
+    rules: list[SigningRule] = Field(validation_alias="rules", serialization_alias="rules")
     """
     A list of signing rules. Each rule defines a signing profile and optional
     repository filters that determine which images are automatically signed. Maximum

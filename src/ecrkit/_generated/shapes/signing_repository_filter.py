@@ -21,13 +21,17 @@ class SigningRepositoryFilter(EcrModel):
     value.
     """
 
-    filter: Annotated[str, Field(min_length=1)] = Field(alias="filter")
+    filter: Annotated[str, Field(min_length=1)] = Field(
+        validation_alias="filter", serialization_alias="filter"
+    )
     """
     The filter value used to match repository names. When using WILDCARD_MATCH, the *
     character matches any sequence of characters.
     """
 
-    filter_type: SigningRepositoryFilterTypeValue | str = Field(alias="filterType")
+    filter_type: SigningRepositoryFilterTypeValue | str = Field(
+        validation_alias="filterType", serialization_alias="filterType"
+    )
     """
     The type of filter to apply. Currently, only WILDCARD_MATCH is supported, which
     uses wildcard patterns to match repository names.

@@ -21,7 +21,9 @@ class SigningRule(EcrModel):
     the specified profile.
     """
 
-    signing_profile_arn: str = Field(alias="signingProfileArn")
+    signing_profile_arn: str = Field(
+        validation_alias="signingProfileArn", serialization_alias="signingProfileArn"
+    )
     """
     The ARN of the Amazon Web Services Signer signing profile to use for signing
     images that match this rule. For more information about signing profiles, see
@@ -29,7 +31,11 @@ class SigningRule(EcrModel):
     """
 
     repository_filters: Annotated[list[SigningRepositoryFilter], Field(min_length=1)] | None = (
-        Field(default=None, alias="repositoryFilters")
+        Field(
+            default=None,
+            validation_alias="repositoryFilters",
+            serialization_alias="repositoryFilters",
+        )
     )
     """
     A list of repository filters that determine which repositories have their images

@@ -18,11 +18,11 @@ class Tag(EcrModel):
     maximum length of 256 characters.
     """
 
-    key: str = Field(alias="Key")
+    key: str = Field(validation_alias="Key", serialization_alias="Key")
     """
     One part of a key-value pair that make up a tag. A key is a general label that
     acts like a category for more specific tag values.
     """
 
-    value: str = Field(alias="Value")
+    value: str = Field(validation_alias="Value", serialization_alias="Value")
     """A value acts as a descriptor within a tag category (key)."""
