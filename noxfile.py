@@ -1,7 +1,8 @@
 """Developer sessions. `python -m nox` runs lint, typecheck, codegen-check, the tests on
 Python 3.11, 3.12 and 3.13, tests-min (the lowest declared dependency versions), build
 (sdist + wheel, checked), wheel-smoke (the tour from the built wheel) and bench-quick (a
-few-second smoke pass of the benchmark harness; timings not judged)."""
+few-second smoke pass of the benchmark harness; timings not judged), docs (the mkdocs site,
+--strict) and docs-check (the built site in headless Chromium)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ nox.options.sessions = [
     "build",
     "wheel-smoke",
     "bench-quick",
+    "docs",
+    "docs-check",
 ]
 nox.options.reuse_existing_virtualenvs = True
 nox.needs_version = ">=2024.3.2"
@@ -31,6 +34,10 @@ PYTHONS = ["3.11", "3.12", "3.13"]
 #: The runtime dependencies whose lowest declared versions tests-min installs.
 FLOORED = ("aiohttp", "pydantic", "botocore")
 DIST = Path("dist").resolve()
+SITE = Path("site").resolve()
+CHROMIUM = "/usr/bin/chromium"
+#: Set when `docs` built site/ in this nox run, so `docs-check` checks that build.
+_BUILT_SITE: list[Path] = []
 #: The wheel `build` made in this nox run, for `wheel-smoke` to install (never a stale one).
 _BUILT_WHEELS: list[Path] = []
 
@@ -227,3 +234,48 @@ def bench_quick(session: nox.Session) -> None:
     _install(session, "bench")
     session.run("python", "-m", "bench.run", "--quick", *session.posargs)
     session.run("python", "-m", "bench.parse_cost", "--calls", "1", "--ab", "1")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/ with `mkdocs build --strict` (a warning, a
+    broken link or a missing reference fails). `-- serve` serves it on 127.0.0.1:8000."""
+    _install(session, "docs")
+    if session.posargs[:1] == ["serve"]:
+        session.run("mkdocs", "serve", "--strict", "-a", "127.0.0.1:8000", *session.posargs[1:])
+        return
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE), *session.posargs)
+    pages = len(list(SITE.rglob("index.html"))) - 1  # the 404 page has none; the root does
+    session.log(f"built {pages + 1} pages into {SITE}")
+    _BUILT_SITE.append(SITE)
+
+
+def _ensure_chromium(session: nox.Session) -> str:
+    """Debian's chromium, installed with apt-get when absent (CI runs as root)."""
+    if not Path(CHROMIUM).exists():
+        if os.geteuid() != 0:
+            session.error(f"{CHROMIUM} is missing: `apt-get install -y chromium` (as root)")
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+    return CHROMIUM
+
+
+@nox.session(name="docs-check")
+def docs_check(session: nox.Session) -> None:
+    """Serve the built site on 127.0.0.1 and check it in headless Chromium
+    (tools/docs_check.py): home page, the describe_images reference, a search for
+    `lifecycle`; no console errors, no failed request; screenshots in site/_check/."""
+    _install(session, "docs")
+    chromium = _ensure_chromium(session)
+    if not _BUILT_SITE:
+        session.run("mkdocs", "build", "--strict", "--quiet", "--site-dir", str(SITE))
+    session.run(
+        "python",
+        "-m",
+        "tools.docs_check",
+        "--site",
+        str(SITE),
+        "--chromium",
+        chromium,
+        *session.posargs,
+    )
