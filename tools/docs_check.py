@@ -237,6 +237,7 @@ async def run(site: Path, chromium: str) -> list[str]:
                         failures.append(str(exc))
                 if before_shot:
                     await page.evaluate(before_shot)
+                    await asyncio.sleep(0.5)  # let the header's title transition settle
                 await page.screenshot(shots / f"{name}.png")
                 print(f"checked {url}: {', '.join(w for _, w in expectations)}")
             await page.goto(f"{base}/")
