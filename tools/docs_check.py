@@ -170,7 +170,10 @@ def serve(site: Path) -> Iterator[str]:
 @contextlib.asynccontextmanager
 async def browser(chromium: str) -> AsyncIterator[Page]:
     """Headless Chromium with a fresh profile, and one attached tab."""
-    with tempfile.TemporaryDirectory(prefix="ecrkit-docs-check-") as profile:
+    # Chromium's helper processes may still be writing the profile as it exits.
+    with tempfile.TemporaryDirectory(
+        prefix="ecrkit-docs-check-", ignore_cleanup_errors=True
+    ) as profile:
         proc = await asyncio.create_subprocess_exec(
             chromium,
             *FLAGS,
@@ -202,14 +205,19 @@ async def browser(chromium: str) -> AsyncIterator[Page]:
                 try:
                     yield page
                 finally:
+                    with contextlib.suppress(Exception):  # a clean exit ends its helpers too
+                        await page.send("Browser.close")
                     page.reader.cancel()
         finally:
-            proc.terminate()
             try:
                 await asyncio.wait_for(proc.wait(), 10)
             except TimeoutError:
-                proc.kill()
-                await proc.wait()
+                proc.terminate()
+                try:
+                    await asyncio.wait_for(proc.wait(), 5)
+                except TimeoutError:
+                    proc.kill()
+                    await proc.wait()
 
 
 async def run(site: Path, chromium: str) -> list[str]:

@@ -182,3 +182,19 @@ def test_full_documentation_is_kept(pages: dict[str, str]) -> None:
     page = pages["operations/describe_images.md"]
     assert "!!! note" in page and "Starting with Docker version 1.9" in page
     assert '!!! warning "Important"' in page and "DescribeImageScanFindings" in page
+
+
+def test_call_blocks_are_python(svc: ir.Service, pages: dict[str, str]) -> None:
+    """The "Call" block of each page parses as the call it shows, with every parameter."""
+    import ast
+
+    for op in svc.operations.values():
+        page = pages[f"operations/{op.py_name}.md"]
+        code = page.split("## Call\n\n```python\n", 1)[1].split("```", 1)[0]
+        tree = ast.parse(code, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call))
+        assert isinstance(call.func, ast.Attribute) and call.func.attr == op.py_name
+        method = inspect.signature(getattr(ECRClient, op.py_name))
+        assert [k.arg for k in call.keywords] == [
+            n for n, p in method.parameters.items() if p.kind is p.KEYWORD_ONLY
+        ], op.py_name

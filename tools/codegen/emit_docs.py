@@ -151,18 +151,25 @@ def field_table(svc: Service, shape: Shape, targets: dict[str, str], up: str) ->
 
 
 def _signature(svc: Service, op: Operation, request: Shape) -> str:
+    """The call as a user writes it: keyword arguments (required first), each with
+    its annotation (the method's own) as a comment."""
     members = sorted(request.members, key=lambda m: not m.required)
-    lines = [f"async def {op.py_name}("]
-    if members:
-        lines.append("    self, *,")
-        for m in members:
-            annotation = param_type(svc, m.shape, Refs())
-            tail = "," if m.required else " | None = None,"
-            lines.append(f"    {m.py_name}: {annotation}{tail}")
-        lines.append(f") -> {op.output}: ...")
-    else:
-        lines[0] += f"self) -> {op.output}: ..."
-    return "\n".join(lines)
+    head = f"resp: {op.output} = await ecr.{op.py_name}("
+    if not members:
+        return head + ")"
+    args = [
+        (
+            f"{m.py_name}=...," if m.required else f"{m.py_name}=None,",
+            param_type(svc, m.shape, Refs()),
+        )
+        for m in members
+    ]
+    width = max(len(a) for a, _ in args) + 2
+    lines = [head]
+    for (arg, annotation), m in zip(args, members, strict=True):
+        note = f"{annotation}, required" if m.required else f"{annotation} | None"
+        lines.append(f"    {arg.ljust(width)}# {note}")
+    return "\n".join([*lines, ")"])
 
 
 def to_python(svc: Service, shape_name: str, value: Any) -> Any:
