@@ -125,14 +125,16 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def codegen(session: nox.Session) -> None:
-    """Regenerate src/ecrkit/_generated from the pinned botocore (`-- --check` to verify)."""
+    """Regenerate src/ecrkit/_generated and docs/reference from the pinned botocore
+    (`-- --check` to verify both)."""
     _install(session, "codegen")
     session.run("python", "-m", "tools.codegen", *session.posargs)
 
 
 @nox.session(name="codegen-check")
 def codegen_check(session: nox.Session) -> None:
-    """Fail when the committed generated files differ from a fresh generation."""
+    """Fail when the committed generated files (code and docs/reference) differ from a
+    fresh generation."""
     _install(session, "codegen")
     session.run("python", "-m", "tools.codegen", "--check")
 
@@ -275,7 +277,8 @@ def _ensure_chromium(session: nox.Session) -> str:
 def docs_check(session: nox.Session) -> None:
     """Serve the built site on 127.0.0.1 and check it in headless Chromium
     (tools/docs_check.py): home page, the describe_images reference, a search for
-    `lifecycle`; no console errors, no failed request; screenshots in site/_check/."""
+    `lifecycle`; no console errors, no failed request; screenshots in site/_check/. A
+    self-test first shows that the checker reports a broken page."""
     _install(session, "docs")
     chromium = _ensure_chromium(session)
     if not _BUILT_SITE:

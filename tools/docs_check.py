@@ -82,6 +82,7 @@ class Page:
         self.session: str | None = None
         self.problems: list[str] = []
         self.load = asyncio.Event()
+        self.reported = asyncio.Event()  # set on each new problem
         self.requests: dict[str, str] = {}
         self.reader = asyncio.get_running_loop().create_task(self._read())
 
@@ -112,20 +113,32 @@ class Page:
             self.load.set()
         elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
             args = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
-            self.problems.append(f"console.{params['type']}: {args}")
+            self._problem(f"console.{params['type']}: {args}")
         elif method == "Runtime.exceptionThrown":
-            self.problems.append(f"exception: {params['exceptionDetails'].get('text')}")
+            self._problem(f"exception: {params['exceptionDetails'].get('text')}")
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
             entry = params["entry"]
-            self.problems.append(f"log: {entry['text']} {entry.get('url', '')}".strip())
+            self._problem(f"log: {entry['text']} {entry.get('url', '')}".strip())
         elif method == "Network.requestWillBeSent":
             self.requests[params["requestId"]] = params["request"]["url"]
         elif method == "Network.responseReceived" and params["response"]["status"] >= 400:
             response = params["response"]
-            self.problems.append(f"HTTP {response['status']}: {response['url']}")
+            self._problem(f"HTTP {response['status']}: {response['url']}")
         elif method == "Network.loadingFailed" and not params.get("canceled"):
             url = self.requests.get(params["requestId"], "?")
-            self.problems.append(f"request failed ({params['errorText']}): {url}")
+            self._problem(f"request failed ({params['errorText']}): {url}")
+
+    def _problem(self, text: str) -> None:
+        self.problems.append(text)
+        self.reported.set()
+
+    async def wait_problems(self, count: int, within: float) -> None:
+        """Until ``count`` problems are reported (or ``within`` seconds pass)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                while len(self.problems) < count:
+                    self.reported.clear()
+                    await self.reported.wait()
 
     async def goto(self, url: str) -> None:
         self.load.clear()
@@ -265,6 +278,29 @@ async def run(site: Path, chromium: str) -> list[str]:
     return failures
 
 
+BROKEN_PAGE = """<!doctype html><html><head><title>broken</title>
+<link rel="stylesheet" href="missing.css"></head>
+<body><script>console.error("boom")</script></body></html>"""
+
+
+async def self_test(chromium: str) -> None:
+    """The checker itself can fail: a page with a console error and a missing asset
+    must be reported (a checker that sees nothing would pass any site)."""
+    with tempfile.TemporaryDirectory(prefix="ecrkit-docs-self-test-") as tmp:
+        await asyncio.to_thread((Path(tmp) / "index.html").write_text, BROKEN_PAGE)
+        with serve(Path(tmp)) as base:
+            async with browser(chromium) as page:
+                await page.goto(f"{base}/")
+                await page.wait_problems(3, within=10)  # events may come after the load
+    found = " / ".join(page.problems)
+    for expected in ("console.error: boom", "HTTP 404", "missing.css"):
+        if expected not in found:
+            raise SystemExit(
+                f"self-test: the checker missed {expected!r} (saw: {found or 'nothing'})"
+            )
+    print(f"self-test: a broken page is reported ({len(page.problems)} problems)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.docs_check", description=__doc__)
     parser.add_argument("--site", type=Path, default=Path("site"))
@@ -273,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.site / "index.html").exists():
         print(f"{args.site} has no built site: run `nox -s docs` first", file=sys.stderr)
         return 2
+    asyncio.run(self_test(args.chromium))
     failures = asyncio.run(run(args.site.resolve(), args.chromium))
     for failure in failures:
         print(f"FAIL {failure}", file=sys.stderr)
