@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .emit_docs import field_table, link_targets, summary
 from .emit_models import placement
-from .ir import Service, Shape
+from .ir import Role, Service, Shape
 from .naming import enum_member
 from .typemap import enum_alias
 
@@ -115,11 +115,12 @@ def render_enum_page(svc: Service, shape: Shape, used: set[str]) -> str:
 def render_models_index(svc: Service) -> str:
     where = placement(svc)
     out = ["# Models", "", "Every structure and enum of the ECR model, one page each.", ""]
-    for title, role in (
+    sections: tuple[tuple[str, Role], ...] = (
         ("Shared structures", "shape"),
         ("Responses", "response"),
         ("Requests", "request"),
-    ):
+    )
+    for title, role in sections:
         out += [f"## {title}", "", "| Model | Summary |", "| --- | --- |"]
         out += [
             f"| [`{s.name}`]({s.name}.md) | {summary(s)} |"
