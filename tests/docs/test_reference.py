@@ -190,7 +190,7 @@ def test_call_blocks_are_python(svc: ir.Service, pages: dict[str, str]) -> None:
 
     for op in svc.operations.values():
         page = pages[f"operations/{op.py_name}.md"]
-        code = page.split("## Call\n\n```python\n", 1)[1].split("```", 1)[0]
+        code = page.split("## Call\n\n```python signature\n", 1)[1].split("```", 1)[0]
         tree = compile(code, op.py_name, "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
         call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call))
         assert isinstance(call.func, ast.Attribute) and call.func.attr == op.py_name

@@ -221,7 +221,8 @@ def render_operation(
         "",
         "## Call",
         "",
-        "```python",
+        # Tagged: `...` placeholders are not values a type checker accepts.
+        "```python signature",
         _signature(svc, op, request),
         "```",
         "",
@@ -319,7 +320,7 @@ def _examples(svc: Service, op: Operation) -> list[str]:
         if example.get("description"):
             out += [example["description"], ""]
         out += ["```python", call, "```", "", "`resp.model_dump(exclude_unset=True)`:", ""]
-        out += ["```python", output, "```", ""]
+        out += ["```python output", output, "```", ""]
     return out
 
 
