@@ -198,3 +198,14 @@ def test_call_blocks_are_python(svc: ir.Service, pages: dict[str, str]) -> None:
         assert [k.arg for k in call.keywords] == [
             n for n, p in method.parameters.items() if p.kind is p.KEYWORD_ONLY
         ], op.py_name
+
+
+def test_the_response_metadata_line_names_its_fields(pages: dict[str, str]) -> None:
+    from ecrkit import ResponseMetadata
+
+    names = ", ".join(f"`{f.name}`" for f in dataclasses.fields(ResponseMetadata))
+    for name, page in pages.items():
+        if name.startswith("operations/"):
+            assert (
+                f"`response_metadata` ([`ResponseMetadata`](../../api/client.md): {names})" in page
+            )

@@ -252,7 +252,12 @@ def render_operation(
     if response.members:
         out += field_table(svc, response, targets, "../")
     else:
-        out += ["No fields (besides `response_metadata`).", ""]
+        out += ["No data fields.", ""]
+    out += [
+        "Every response also has `response_metadata` ([`ResponseMetadata`](../../api/client.md): "
+        "`request_id`, `http_status_code`, `retry_attempts`, `http_headers`).",
+        "",
+    ]
     out += ["## Errors", ""]
     if op.errors:
         out += ["Modeled errors this operation can raise (each is a `ServiceError`):", ""]
