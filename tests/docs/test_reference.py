@@ -209,3 +209,24 @@ def test_the_response_metadata_line_names_its_fields(pages: dict[str, str]) -> N
             assert (
                 f"`response_metadata` ([`ResponseMetadata`](../../api/client.md): {names})" in page
             )
+
+
+def test_model_pages_name_real_imports(svc: ir.Service, pages: dict[str, str]) -> None:
+    """``from ecrkit.models import X`` on a structure's page, ``ecrkit.enums.X`` with its
+    members and the ``XValue`` alias in ecrkit.models on an enum's page: all importable."""
+    import ecrkit.enums
+    import ecrkit.models
+
+    for name, page in pages.items():
+        if not name.startswith("models/") or name == "models/index.md":
+            continue
+        shape = svc.shapes[name.removeprefix("models/").removesuffix(".md")]
+        if shape.enum:
+            enum = getattr(ecrkit.enums, shape.name)
+            for member in re.findall(rf"^\| `{shape.name}\.(\w+)` \| `'([^']*)'` \|", page, re.M):
+                assert getattr(enum, member[0]) == member[1]
+            assert len(enum) == len(shape.enum)
+            assert getattr(ecrkit.models, f"{shape.name}Value")
+        else:
+            assert f"`from ecrkit.models import {shape.name}`" in page
+            assert getattr(ecrkit.models, shape.name).__name__ == shape.name
