@@ -1,7 +1,8 @@
 """Developer sessions. `python -m nox` runs lint, typecheck, codegen-check, the tests on
 Python 3.11, 3.12 and 3.13, tests-min (the lowest declared dependency versions), build
 (sdist + wheel, checked), wheel-smoke (the tour from the built wheel) and bench-quick (a
-few-second smoke pass of the benchmark harness; timings not judged)."""
+few-second smoke pass of the benchmark harness; timings not judged), docs (the mkdocs site,
+--strict) and docs-check (the built site in headless Chromium)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ nox.options.sessions = [
     "build",
     "wheel-smoke",
     "bench-quick",
+    "docs",
+    "docs-check",
 ]
 nox.options.reuse_existing_virtualenvs = True
 nox.needs_version = ">=2024.3.2"
@@ -31,6 +34,12 @@ PYTHONS = ["3.11", "3.12", "3.13"]
 #: The runtime dependencies whose lowest declared versions tests-min installs.
 FLOORED = ("aiohttp", "pydantic", "botocore")
 DIST = Path("dist").resolve()
+SITE = Path("site").resolve()
+CHROMIUM = "/usr/bin/chromium"
+#: mkdocs-material prints a banner about MkDocs 2 on every build without this.
+_MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
+#: Set when `docs` built site/ in this nox run, so `docs-check` checks that build.
+_BUILT_SITE: list[Path] = []
 #: The wheel `build` made in this nox run, for `wheel-smoke` to install (never a stale one).
 _BUILT_WHEELS: list[Path] = []
 
@@ -126,14 +135,16 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def codegen(session: nox.Session) -> None:
-    """Regenerate src/ecrkit/_generated from the pinned botocore (`-- --check` to verify)."""
+    """Regenerate src/ecrkit/_generated and docs/reference from the pinned botocore
+    (`-- --check` to verify both)."""
     _install(session, "codegen")
     session.run("python", "-m", "tools.codegen", *session.posargs)
 
 
 @nox.session(name="codegen-check")
 def codegen_check(session: nox.Session) -> None:
-    """Fail when the committed generated files differ from a fresh generation."""
+    """Fail when the committed generated files (code and docs/reference) differ from a
+    fresh generation."""
     _install(session, "codegen")
     session.run("python", "-m", "tools.codegen", "--check")
 
@@ -237,3 +248,60 @@ def bench_quick(session: nox.Session) -> None:
     _install(session, "bench")
     session.run("python", "-m", "bench.run", "--quick", *session.posargs)
     session.run("python", "-m", "bench.parse_cost", "--calls", "1", "--ab", "1")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/ with `mkdocs build --strict` (a warning, a
+    broken link or a missing reference fails). `-- serve` serves it on 127.0.0.1:8000."""
+    _install(session, "docs")
+    if session.posargs[:1] == ["serve"]:
+        session.run(
+            "mkdocs",
+            "serve",
+            "--strict",
+            "-a",
+            "127.0.0.1:8000",
+            *session.posargs[1:],
+            env=_MKDOCS_ENV,
+        )
+        return
+    session.run(
+        "mkdocs", "build", "--strict", "--site-dir", str(SITE), *session.posargs, env=_MKDOCS_ENV
+    )
+    session.log(f"built {len(list(SITE.rglob('index.html')))} pages into {SITE}")
+    _BUILT_SITE.append(SITE)
+
+
+def _ensure_chromium(session: nox.Session) -> str:
+    """Debian's chromium, installed with apt-get when absent (CI runs as root)."""
+    if not Path(CHROMIUM).exists():
+        if os.geteuid() != 0:
+            session.error(f"{CHROMIUM} is missing: `apt-get install -y chromium` (as root)")
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+    return CHROMIUM
+
+
+@nox.session(name="docs-check")
+def docs_check(session: nox.Session) -> None:
+    """Serve the built site on 127.0.0.1 and check it in headless Chromium
+    (tools/docs_check.py): home page, the describe_images reference, a search for
+    `lifecycle`; no console errors, no failed request; screenshots in site/_check/. A
+    self-test first shows that the checker reports a broken page."""
+    _install(session, "docs")
+    chromium = _ensure_chromium(session)
+    if not _BUILT_SITE:
+        session.run(
+            "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(SITE), env=_MKDOCS_ENV
+        )
+    session.run(
+        "python",
+        "-m",
+        "tools.docs_check",
+        "--site",
+        str(SITE),
+        "--chromium",
+        chromium,
+        *session.posargs,
+    )

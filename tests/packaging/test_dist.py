@@ -32,7 +32,7 @@ VERSION = _source_version()
 DIST_INFO = f"ecrkit-{VERSION}.dist-info"
 #: What a downstream packager needs from the sdist to run the tests and nox sessions.
 SDIST_TREES = ["src/ecrkit", "tests", "typing_tests", "docs", "examples", "tools", "bench"]
-SDIST_FILES = ["LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml", "noxfile.py"]
+SDIST_FILES = ["LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml", "noxfile.py", "mkdocs.yml"]
 GITHUB = "https://github.com/ecrkit/ecrkit"
 
 

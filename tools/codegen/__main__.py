@@ -1,4 +1,5 @@
-"""``python -m tools.codegen [--check] [--out DIR]``: regenerate ``src/ecrkit/_generated``."""
+"""``python -m tools.codegen [--check] [--out DIR] [--docs-out DIR]``: regenerate
+``src/ecrkit/_generated`` and the docs reference ``docs/reference`` (``--check``: verify both)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from . import (
     emit_client,
+    emit_docs,
+    emit_docs_shapes,
     emit_errors,
     emit_facades,
     emit_meta,
@@ -25,6 +28,7 @@ from . import (
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "ecrkit"
 OUT = PACKAGE / "_generated"
+DOCS_OUT = ROOT / "docs" / "reference"
 COMMAND = "nox -s codegen"
 
 _DOCS = {
@@ -59,7 +63,7 @@ def render_all(files: loader.ModelFiles) -> dict[str, str]:
 
 def _render(files: loader.ModelFiles) -> tuple[dict[str, str], dict[str, list[str]]]:
     """The generated files, and facade module -> the generated names it exports."""
-    svc = ir.build(files.service)
+    svc = ir.build(files.service, files.examples)
     sources = {"__init__.py": ""}
     index: dict[str, str] = {}
     for module, (source, names) in (
@@ -148,14 +152,16 @@ def ruff_format(name: str, source: str) -> str:
     ).stdout
 
 
-def generate() -> dict[str, str]:
+def generate(files: loader.ModelFiles | None = None) -> dict[str, str]:
     """The formatted contents of every generated file."""
-    return _generate()[0]
+    return _generate(files)[0]
 
 
-def _generate() -> tuple[dict[str, str], dict[Path, str]]:
+def _generate(
+    files: loader.ModelFiles | None = None,
+) -> tuple[dict[str, str], dict[Path, str]]:
     """The generated files, and the facades (absolute path -> text) with current names."""
-    sources, facade_names = _render(loader.load())
+    sources, facade_names = _render(files or loader.load())
     generated = {name: ruff_format(name, src) for name, src in sorted(sources.items())}
     facades = {}
     for name, names in facade_names.items():
@@ -164,44 +170,73 @@ def _generate() -> tuple[dict[str, str], dict[Path, str]]:
     return generated, facades
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.codegen", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if committed files differ")
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args(argv)
-    wanted, facades = _generate()
-    out: Path = args.out
-    if args.check:
-        stale = [str(p.relative_to(ROOT)) for p, text in facades.items() if p.read_text() != text]
-        for name, text in wanted.items():
-            path = out / name
-            have = path.read_text() if path.exists() else ""
-            if have != text:
-                stale.append(name)
-                diff = difflib.unified_diff(
-                    have.splitlines(), text.splitlines(), str(path), "generated", lineterm=""
-                )
-                sys.stdout.write("\n".join(list(diff)[:40]) + "\n")
-        extra = sorted(
-            str(p.relative_to(out))
-            for p in out.rglob("*.py")
-            if str(p.relative_to(out)) not in wanted
-        )
-        if stale or extra:
-            print(f"generated files are stale: {stale + extra}; run `{COMMAND}`", file=sys.stderr)
-            return 1
-        print(f"{len(wanted)} generated files are current")
-        return 0
+def generate_reference(files: loader.ModelFiles | None = None) -> dict[str, str]:
+    """Every page of the docs reference (Markdown), path under ``docs/reference`` -> text."""
+    files = files or loader.load()
+    svc = ir.build(files.service, files.examples)
+    pages = emit_docs.render_operation_pages(
+        svc, files.paginators["pagination"], files.waiters["waiters"]
+    )
+    pages.update(emit_docs_shapes.render_shape_pages(svc))
+    top = f"<!-- {header(files).removeprefix('# ').strip()} -->"
+    out = {}
+    for name, text in sorted(pages.items()):
+        # The title stays the first line: mkdocs takes the page title from a leading H1.
+        title, _, body = text.partition("\n")
+        out[name] = f"{title}\n\n{top}\n{body.rstrip()}\n"
+    return out
+
+
+def check(wanted: dict[str, str], out: Path, pattern: str) -> list[str]:
+    """Names under ``out`` that differ from ``wanted`` (a short diff of each is printed),
+    and files matching ``pattern`` there that nothing generates."""
+    stale = []
+    for name, text in wanted.items():
+        path = out / name
+        have = path.read_text() if path.exists() else ""
+        if have != text:
+            stale.append(name)
+            diff = difflib.unified_diff(
+                have.splitlines(), text.splitlines(), str(path), "generated", lineterm=""
+            )
+            sys.stdout.write("\n".join(list(diff)[:40]) + "\n")
+    extra = sorted(
+        str(p.relative_to(out)) for p in out.rglob(pattern) if str(p.relative_to(out)) not in wanted
+    )
+    return stale + extra
+
+
+def write(wanted: dict[str, str], out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
     for name, text in wanted.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text)
-    if out == OUT:  # the facades' __all__ follow the package they front
+    print(f"wrote {len(wanted)} files to {out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.codegen", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if committed files differ")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--docs-out", type=Path, default=DOCS_OUT)
+    args = parser.parse_args(argv)
+    files = loader.load()
+    (code, facades), pages = _generate(files), generate_reference(files)
+    if args.check:
+        stale = [str(p.relative_to(ROOT)) for p, text in facades.items() if p.read_text() != text]
+        stale += check(code, args.out, "*.py") + check(pages, args.docs_out, "*.md")
+        if stale:
+            print(f"generated files are stale: {stale}; run `{COMMAND}`", file=sys.stderr)
+            return 1
+        print(f"{len(code)} generated files and {len(pages)} reference pages are current")
+        return 0
+    write(code, args.out)
+    if args.out == OUT:  # the facades' __all__ follow the package they front
         for path, text in facades.items():
             if path.read_text() != text:
                 path.write_text(text)
-    print(f"wrote {len(wanted)} files to {out}")
+    write(pages, args.docs_out)
     return 0
 
 

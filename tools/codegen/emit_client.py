@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .docs import docstring
+from .docs import docstring, sectioned_docstring
 from .emit_models import placement
 from .ir import Operation, Service
 from .naming import operation_name, typed_dict_name
@@ -93,7 +93,14 @@ def _method(svc: Service, op: Operation, refs: Refs) -> str:
     doc = op.doc or f"Call {op.name}."
     if op.deprecated:
         doc = "Deprecated. " + doc
-    out = [f"    async def {op.py_name}({signature}) -> {op.output}:\n", docstring(doc, "        ")]
+    members = sorted(svc.shapes[op.input].members, key=lambda m: not m.required)
+    args = [(m.py_name, ("Required. " if m.required else "") + m.doc) for m in members]
+    raises = [(err, svc.shapes[err].doc) for err in op.errors]
+    sections = [("Args", args), ("Returns", [(op.output, "")]), ("Raises", raises)]
+    out = [
+        f"    async def {op.py_name}({signature}) -> {op.output}:\n",
+        sectioned_docstring(doc, sections, "        "),
+    ]
     out.append(f"        return await self._call(_OPS[{op.py_name!r}], {{{', '.join(values)}}})\n")
     return "".join(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .docs import first_paragraph
+from .docs import first_paragraph, to_markdown
 from .naming import RESERVED_CLASS_NAMES, field_name, operation_name
 
 Role = Literal["request", "response", "error", "shape"]
@@ -23,6 +23,7 @@ class Member:
     doc: str
     sensitive: bool
     timestamp_format: str | None = None
+    doc_md: str = ""  # the full documentation, as Markdown (for the reference)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Shape:
     error_code: str | None = None
     union: bool = False
     sensitive: bool = False
+    max: int | float | None = None
+    pattern: str | None = None
+    doc_md: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class Operation:
     errors: tuple[str, ...]
     doc: str
     deprecated: bool
+    doc_md: str = ""
 
 
 @dataclass
@@ -63,6 +68,8 @@ class Service:
     # Structures reachable from some operation input / output or error.
     in_input: set[str] = field(default_factory=set)
     in_output: set[str] = field(default_factory=set)
+    # examples-1.json: operation name -> its examples (input, output, title, ...).
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def structures(self, role: Role) -> list[Shape]:
         """Structures of one role, sorted by name (stable output)."""
@@ -84,6 +91,7 @@ def _shape(name: str, raw: dict[str, Any]) -> Shape:
             doc=first_paragraph(m.get("documentation")),
             sensitive=wire in SENSITIVE_MEMBERS,
             timestamp_format=m.get("timestampFormat"),
+            doc_md=to_markdown(m.get("documentation")),
         )
         for wire, m in raw.get("members", {}).items()
     )
@@ -104,11 +112,15 @@ def _shape(name: str, raw: dict[str, Any]) -> Shape:
         error_code=error.get("code") if raw.get("exception") else None,
         union=bool(raw.get("union")),
         sensitive=bool(raw.get("sensitive")),
+        max=raw.get("max"),
+        pattern=raw.get("pattern"),
+        doc_md=to_markdown(raw.get("documentation")),
     )
 
 
-def build(model: dict[str, Any]) -> Service:
-    """Build the IR from a service-2.json document and classify its structures."""
+def build(model: dict[str, Any], examples: dict[str, Any] | None = None) -> Service:
+    """Build the IR from a service-2.json document (and its examples-1.json, if any)
+    and classify its structures."""
     shapes = {name: _shape(name, raw) for name, raw in model["shapes"].items()}
     ops = {}
     for name, raw in model["operations"].items():
@@ -120,8 +132,14 @@ def build(model: dict[str, Any]) -> Service:
             errors=tuple(e["shape"] for e in raw.get("errors", ())),
             doc=first_paragraph(raw.get("documentation")),
             deprecated=bool(raw.get("deprecated")),
+            doc_md=to_markdown(raw.get("documentation")),
         )
-    svc = Service(metadata=dict(model["metadata"]), shapes=shapes, operations=ops)
+    svc = Service(
+        metadata=dict(model["metadata"]),
+        shapes=shapes,
+        operations=ops,
+        examples=dict((examples or {}).get("examples", {})),
+    )
     _classify(svc)
     return svc
 

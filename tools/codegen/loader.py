@@ -27,6 +27,9 @@ class ModelFiles:
     endpoint_rules: dict[str, Any]
     partitions: dict[str, Any]
     botocore_version: str
+    #: examples-1.json (optional in botocore; ``{}`` when a release has none). Not part
+    #: of ``sha256``: only the docs reference renders it, and ``--check`` compares it.
+    examples: dict[str, Any]
     sha256: str
 
 
@@ -58,8 +61,16 @@ def load(require_pin: bool = True) -> ModelFiles:
         "endpoint_rules": _read_json(base / "endpoint-rule-set-1.json"),
         "partitions": _read_json(data / "partitions.json"),
     }
+
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode())
         digest.update(json.dumps(files[name], sort_keys=True, separators=(",", ":")).encode())
-    return ModelFiles(**files, botocore_version=version, sha256=digest.hexdigest())
+    examples = base / "examples-1.json"
+    has_examples = examples.exists() or examples.with_name(examples.name + ".gz").exists()
+    return ModelFiles(
+        **files,
+        examples=_read_json(examples) if has_examples else {},
+        botocore_version=version,
+        sha256=digest.hexdigest(),
+    )

@@ -611,7 +611,28 @@ class ECRClient(BaseClient):
     async def batch_check_layer_availability(
         self, *, repository_name: str, layer_digests: Sequence[str], registry_id: str | None = None
     ) -> BatchCheckLayerAvailabilityResponse:
-        """Checks the availability of one or more image layers in a repository."""
+        """
+        Checks the availability of one or more image layers in a repository.
+
+        Args:
+            repository_name: Required. The name of the repository that is associated
+                with the image layers to check.
+            layer_digests: Required. The digests of the image layers to check.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the image layers to check. If you do not specify
+                a registry, the default registry is assumed.
+
+        Returns:
+            BatchCheckLayerAvailabilityResponse
+
+        Raises:
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ServerException: These errors are usually caused by a server-side issue.
+        """
         return await self._call(
             _OPS["batch_check_layer_availability"],
             {
@@ -631,6 +652,27 @@ class ECRClient(BaseClient):
         """
         Deletes a list of specified images within a repository. Images are specified
         with either an imageTag or imageDigest.
+
+        Args:
+            repository_name: Required. The repository that contains the image to
+                delete.
+            image_ids: Required. A list of image ID references that correspond to
+                images to delete. The format of the imageIds reference is imageTag=tag
+                or imageDigest=digest.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the image to delete. If you do not specify a
+                registry, the default registry is assumed.
+
+        Returns:
+            BatchDeleteImageResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
         """
         return await self._call(
             _OPS["batch_delete_image"],
@@ -652,6 +694,36 @@ class ECRClient(BaseClient):
         """
         Gets detailed information for an image. Images are specified with either an
         imageTag or imageDigest.
+
+        Args:
+            repository_name: Required. The repository that contains the images to
+                describe.
+            image_ids: Required. A list of image ID references that correspond to
+                images to describe. The format of the imageIds reference is imageTag=tag
+                or imageDigest=digest.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the images to describe. If you do not specify a
+                registry, the default registry is assumed.
+            accepted_media_types: The accepted media types for the request.
+
+        Returns:
+            BatchGetImageResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            UnableToGetUpstreamImageException: The image or images were unable to be
+                pulled using the pull through cache rule. This is usually caused because
+                of an issue with the Secrets Manager secret containing the credentials
+                for the upstream registry.
         """
         return await self._call(
             _OPS["batch_get_image"],
@@ -666,7 +738,25 @@ class ECRClient(BaseClient):
     async def batch_get_repository_scanning_configuration(
         self, *, repository_names: Sequence[str]
     ) -> BatchGetRepositoryScanningConfigurationResponse:
-        """Gets the scanning configuration for one or more repositories."""
+        """
+        Gets the scanning configuration for one or more repositories.
+
+        Args:
+            repository_names: Required. One or more repository names to get the
+                scanning configuration for.
+
+        Returns:
+            BatchGetRepositoryScanningConfigurationResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(
             _OPS["batch_get_repository_scanning_configuration"],
             {"repository_names": repository_names},
@@ -684,6 +774,37 @@ class ECRClient(BaseClient):
         Informs Amazon ECR that the image layer upload has completed for a specified
         registry, repository name, and upload ID. You can optionally provide a sha256
         digest of the image layer for data validation purposes.
+
+        Args:
+            repository_name: Required. The name of the repository to associate with
+                the image layer.
+            upload_id: Required. The upload ID from a previous InitiateLayerUpload
+                operation to associate with the image layer.
+            layer_digests: Required. The sha256 digest of the image layer.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry to which to upload layers. If you do not specify a registry,
+                the default registry is assumed.
+
+        Returns:
+            CompleteLayerUploadResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            UploadNotFoundException: The upload could not be found, or the specified
+                upload ID is not valid for this repository.
+            InvalidLayerException: The layer digest calculation performed by Amazon
+                ECR upon receipt of the image layer does not match the digest specified.
+            LayerPartTooSmallException: Layer parts must be at least 5 MiB in size.
+            LayerAlreadyExistsException: The image layer already exists in the
+                associated repository.
+            EmptyUploadException: The specified layer upload does not contain any
+                layer parts.
+            KmsException: The operation failed due to a KMS exception.
         """
         return await self._call(
             _OPS["complete_layer_upload"],
@@ -711,6 +832,51 @@ class ECRClient(BaseClient):
         to cache images from an upstream registry source in your Amazon ECR private
         registry. For more information, see Using pull through cache rules in the
         Amazon Elastic Container Registry User Guide.
+
+        Args:
+            ecr_repository_prefix: Required. The repository name prefix to use when
+                caching images from the source registry.
+            upstream_registry_url: Required. The registry URL of the upstream public
+                registry to use as the source for the pull through cache rule. The
+                following is the syntax to use for each supported upstream registry.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry to create the pull through cache rule for. If you do not
+                specify a registry, the default registry is assumed.
+            upstream_registry: The name of the upstream registry.
+            credential_arn: The Amazon Resource Name (ARN) of the Amazon Web
+                Services Secrets Manager secret that identifies the credentials to
+                authenticate to the upstream registry.
+            custom_role_arn: Amazon Resource Name (ARN) of the IAM role to be
+                assumed by Amazon ECR to authenticate to the ECR upstream registry. This
+                role must be in the same account as the registry that you are
+                configuring.
+            upstream_repository_prefix: The repository name prefix of the upstream
+                registry to match with the upstream repository name. When this field
+                isn't specified, Amazon ECR will use the ROOT.
+
+        Returns:
+            CreatePullThroughCacheRuleResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            PullThroughCacheRuleAlreadyExistsException: A pull through cache rule
+                with these settings already exists for the private registry.
+            UnsupportedUpstreamRegistryException: The specified upstream registry
+                isn't supported.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            UnableToAccessSecretException: The secret is unable to be accessed.
+                Verify the resource permissions for the secret and try again.
+            SecretNotFoundException: The ARN of the secret specified in the pull
+                through cache rule was not found. Update the pull through cache rule
+                with a valid secret ARN and try again.
+            UnableToDecryptSecretValueException: The secret is accessible but is
+                unable to be decrypted. Verify the resource permisisons and try again.
         """
         return await self._call(
             _OPS["create_pull_through_cache_rule"],
@@ -746,6 +912,56 @@ class ECRClient(BaseClient):
         """
         Creates a repository. For more information, see Amazon ECR repositories in
         the Amazon Elastic Container Registry User Guide.
+
+        Args:
+            repository_name: Required. The name to use for the repository. The
+                repository name may be specified on its own (such as nginx-web-app) or
+                it can be prepended with a namespace to group the repository into a
+                category (such as project-a/nginx-web-app).
+            registry_id: The Amazon Web Services account ID associated with the
+                registry to create the repository. If you do not specify a registry, the
+                default registry is assumed.
+            tags: The metadata that you apply to the repository to help you
+                categorize and organize them. Each tag consists of a key and an optional
+                value, both of which you define. Tag keys can have a maximum character
+                length of 128 characters, and tag values can have a maximum length of
+                256 characters.
+            image_tag_mutability: The tag mutability setting for the repository. If
+                this parameter is omitted, the default setting of MUTABLE will be used
+                which will allow image tags to be overwritten. If IMMUTABLE is
+                specified, all image tags within the repository will be immutable which
+                will prevent them from being overwritten.
+            image_tag_mutability_exclusion_filters: A list of filters that specify
+                which image tags should be excluded from the repository's image tag
+                mutability setting.
+            image_scanning_configuration: The imageScanningConfiguration parameter
+                is being deprecated, in favor of specifying the image scanning
+                configuration at the registry level. For more information, see
+                PutRegistryScanningConfiguration.
+            encryption_configuration: The encryption configuration for the
+                repository. This determines how the contents of your repository are
+                encrypted at rest.
+
+        Returns:
+            CreateRepositoryResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            InvalidTagParameterException: An invalid parameter has been specified.
+                Tag keys can have a maximum character length of 128 characters, and tag
+                values can have a maximum length of 256 characters.
+            TooManyTagsException: The list of tags on the repository is over the
+                limit. The maximum number of tags that can be applied to a repository is
+                50.
+            RepositoryAlreadyExistsException: The specified repository already
+                exists in the specified registry.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            KmsException: The operation failed due to a KMS exception.
         """
         return await self._call(
             _OPS["create_repository"],
@@ -785,6 +1001,59 @@ class ECRClient(BaseClient):
         repositories created through pull through cache actions. For more
         information, see Private repository creation templates in the Amazon Elastic
         Container Registry User Guide.
+
+        Args:
+            prefix: Required. The repository namespace prefix to associate with the
+                template. All repositories created using this namespace prefix will have
+                the settings defined in this template applied. For example, a prefix of
+                prod would apply to all repositories beginning with prod/. Similarly, a
+                prefix of prod/team would apply to all repositories beginning with
+                prod/team/.
+            applied_for: Required. A list of enumerable strings representing the
+                Amazon ECR repository creation scenarios that this template will apply
+                towards. The supported scenarios are PULL_THROUGH_CACHE, REPLICATION,
+                and CREATE_ON_PUSH
+            description: A description for the repository creation template.
+            encryption_configuration: The encryption configuration to use for
+                repositories created using the template.
+            resource_tags: The metadata to apply to the repository to help you
+                categorize and organize. Each tag consists of a key and an optional
+                value, both of which you define. Tag keys can have a maximum character
+                length of 128 characters, and tag values can have a maximum length of
+                256 characters.
+            image_tag_mutability: The tag mutability setting for the repository. If
+                this parameter is omitted, the default setting of MUTABLE will be used
+                which will allow image tags to be overwritten. If IMMUTABLE is
+                specified, all image tags within the repository will be immutable which
+                will prevent them from being overwritten.
+            image_tag_mutability_exclusion_filters: A list of filters that specify
+                which image tags should be excluded from the repository creation
+                template's image tag mutability setting.
+            repository_policy: The repository policy to apply to repositories
+                created using the template. A repository policy is a permissions policy
+                associated with a repository to control access permissions.
+            lifecycle_policy: The lifecycle policy to use for repositories created
+                using the template.
+            custom_role_arn: The ARN of the role to be assumed by Amazon ECR. This
+                role must be in the same account as the registry that you are
+                configuring. Amazon ECR will assume your supplied role when the
+                customRoleArn is specified. When this field isn't specified, Amazon ECR
+                will use the service-linked role for the repository creation template.
+
+        Returns:
+            CreateRepositoryCreationTemplateResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            ValidationException: There was an exception validating this request.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            TemplateAlreadyExistsException: The repository creation template already
+                exists. Specify a unique prefix and try again.
         """
         return await self._call(
             _OPS["create_repository_creation_template"],
@@ -805,7 +1074,29 @@ class ECRClient(BaseClient):
     async def delete_lifecycle_policy(
         self, *, repository_name: str, registry_id: str | None = None
     ) -> DeleteLifecyclePolicyResponse:
-        """Deletes the lifecycle policy associated with the specified repository."""
+        """
+        Deletes the lifecycle policy associated with the specified repository.
+
+        Args:
+            repository_name: Required. The name of the repository.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository. If you do not specify a registry,
+                the default registry is assumed.
+
+        Returns:
+            DeleteLifecyclePolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            LifecyclePolicyNotFoundException: The lifecycle policy could not be
+                found, and no policy is set to the repository.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(
             _OPS["delete_lifecycle_policy"],
             {"repository_name": repository_name, "registry_id": registry_id},
@@ -814,14 +1105,47 @@ class ECRClient(BaseClient):
     async def delete_pull_through_cache_rule(
         self, *, ecr_repository_prefix: str, registry_id: str | None = None
     ) -> DeletePullThroughCacheRuleResponse:
-        """Deletes a pull through cache rule."""
+        """
+        Deletes a pull through cache rule.
+
+        Args:
+            ecr_repository_prefix: Required. The Amazon ECR repository prefix
+                associated with the pull through cache rule to delete.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the pull through cache rule. If you do not
+                specify a registry, the default registry is assumed.
+
+        Returns:
+            DeletePullThroughCacheRuleResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            PullThroughCacheRuleNotFoundException: The pull through cache rule was
+                not found. Specify a valid pull through cache rule and try again.
+        """
         return await self._call(
             _OPS["delete_pull_through_cache_rule"],
             {"ecr_repository_prefix": ecr_repository_prefix, "registry_id": registry_id},
         )
 
     async def delete_registry_policy(self) -> DeleteRegistryPolicyResponse:
-        """Deletes the registry permissions policy."""
+        """
+        Deletes the registry permissions policy.
+
+        Returns:
+            DeleteRegistryPolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RegistryPolicyNotFoundException: The registry doesn't have an associated
+                registry policy.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(_OPS["delete_registry_policy"], {})
 
     async def delete_repository(
@@ -831,6 +1155,30 @@ class ECRClient(BaseClient):
         Deletes a repository. If the repository isn't empty, you must either delete
         the contents of the repository or use the force option to delete the
         repository and have Amazon ECR delete all of its contents on your behalf.
+
+        Args:
+            repository_name: Required. The name of the repository to delete.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository to delete. If you do not specify a
+                registry, the default registry is assumed.
+            force: If true, deleting the repository force deletes the contents of
+                the repository. If false, the repository must be empty before attempting
+                to delete it.
+
+        Returns:
+            DeleteRepositoryResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            RepositoryNotEmptyException: The specified repository contains images.
+                To delete a repository that contains images, you must force the deletion
+                with the force parameter.
+            KmsException: The operation failed due to a KMS exception.
         """
         return await self._call(
             _OPS["delete_repository"],
@@ -840,13 +1188,52 @@ class ECRClient(BaseClient):
     async def delete_repository_creation_template(
         self, *, prefix: str
     ) -> DeleteRepositoryCreationTemplateResponse:
-        """Deletes a repository creation template."""
+        """
+        Deletes a repository creation template.
+
+        Args:
+            prefix: Required. The repository namespace prefix associated with the
+                repository creation template.
+
+        Returns:
+            DeleteRepositoryCreationTemplateResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            ValidationException: There was an exception validating this request.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            TemplateNotFoundException: The specified repository creation template
+                can't be found. Verify the registry ID and prefix and try again.
+        """
         return await self._call(_OPS["delete_repository_creation_template"], {"prefix": prefix})
 
     async def delete_repository_policy(
         self, *, repository_name: str, registry_id: str | None = None
     ) -> DeleteRepositoryPolicyResponse:
-        """Deletes the repository policy associated with the specified repository."""
+        """
+        Deletes the repository policy associated with the specified repository.
+
+        Args:
+            repository_name: Required. The name of the repository that is associated
+                with the repository policy to delete.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository policy to delete. If you do not
+                specify a registry, the default registry is assumed.
+
+        Returns:
+            DeleteRepositoryPolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            RepositoryPolicyNotFoundException: The specified repository and registry
+                combination does not have an associated repository policy.
+        """
         return await self._call(
             _OPS["delete_repository_policy"],
             {"repository_name": repository_name, "registry_id": registry_id},
@@ -856,6 +1243,16 @@ class ECRClient(BaseClient):
         """
         Deletes the registry's signing configuration. Images pushed after deletion of
         the signing configuration will no longer be automatically signed.
+
+        Returns:
+            DeleteSigningConfigurationResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            ValidationException: There was an exception validating this request.
+            SigningConfigurationNotFoundException: The specified signing
+                configuration was not found. This occurs when attempting to retrieve or
+                delete a signing configuration that does not exist.
         """
         return await self._call(_OPS["delete_signing_configuration"], {})
 
@@ -866,6 +1263,25 @@ class ECRClient(BaseClient):
         Removes a principal from the pull time update exclusion list for a registry.
         Once removed, Amazon ECR will resume updating the pull time if the specified
         principal pulls an image.
+
+        Args:
+            principal_arn: Required. The ARN of the IAM principal to remove from the
+                pull time update exclusion list.
+
+        Returns:
+            DeregisterPullTimeUpdateExclusionResponse
+
+        Raises:
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ExclusionNotFoundException: The specified pull time update exclusion was
+                not found.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            ValidationException: There was an exception validating this request.
+            ServerException: These errors are usually caused by a server-side issue.
         """
         return await self._call(
             _OPS["deregister_pull_time_update_exclusion"], {"principal_arn": principal_arn}
@@ -878,7 +1294,31 @@ class ECRClient(BaseClient):
         image_id: ImageIdentifier | ImageIdentifierDict,
         registry_id: str | None = None,
     ) -> DescribeImageReplicationStatusResponse:
-        """Returns the replication status for a specified image."""
+        """
+        Returns the replication status for a specified image.
+
+        Args:
+            repository_name: Required. The name of the repository that the image is
+                in.
+            image_id: Required.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry. If you do not specify a registry, the default registry is
+                assumed.
+
+        Returns:
+            DescribeImageReplicationStatusResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ImageNotFoundException: The image requested does not exist in the
+                specified repository.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(
             _OPS["describe_image_replication_status"],
             {"repository_name": repository_name, "image_id": image_id, "registry_id": registry_id},
@@ -893,7 +1333,48 @@ class ECRClient(BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> DescribeImageScanFindingsResponse:
-        """Returns the scan findings for the specified image."""
+        """
+        Returns the scan findings for the specified image.
+
+        Args:
+            repository_name: Required. The repository for the image for which to
+                describe the scan findings.
+            image_id: Required.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository in which to describe the image
+                scan findings for. If you do not specify a registry, the default
+                registry is assumed.
+            next_token: The nextToken value returned from a previous paginated
+                DescribeImageScanFindings request where maxResults was used and the
+                results exceeded the value of that parameter. Pagination continues from
+                the end of the previous results that returned the nextToken value. This
+                value is null when there are no more results to return.
+            max_results: The maximum number of image scan results returned by
+                DescribeImageScanFindings in paginated output. When this parameter is
+                used, DescribeImageScanFindings only returns maxResults results in a
+                single page along with a nextToken response element. The remaining
+                results of the initial request can be seen by sending another
+                DescribeImageScanFindings request with the returned nextToken value.
+                This value can be between 1 and 1000. If this parameter is not used,
+                then DescribeImageScanFindings returns up to 100 results and a nextToken
+                value, if applicable.
+
+        Returns:
+            DescribeImageScanFindingsResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ImageNotFoundException: The image requested does not exist in the
+                specified repository.
+            ScanNotFoundException: The specified image scan could not be found.
+                Ensure that image scanning is enabled on the repository and try again.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(
             _OPS["describe_image_scan_findings"],
             {
@@ -916,6 +1397,29 @@ class ECRClient(BaseClient):
         Returns the signing status for a specified image. If the image matched
         signing rules that reference different signing profiles, a status is returned
         for each profile.
+
+        Args:
+            repository_name: Required. The name of the repository that contains the
+                image.
+            image_id: Required. An object containing identifying information for an
+                image.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository. If you do not specify a registry,
+                the default registry is assumed.
+
+        Returns:
+            DescribeImageSigningStatusResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            ImageNotFoundException: The image requested does not exist in the
+                specified repository.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
         """
         return await self._call(
             _OPS["describe_image_signing_status"],
@@ -932,7 +1436,47 @@ class ECRClient(BaseClient):
         max_results: int | None = None,
         filter: DescribeImagesFilter | DescribeImagesFilterDict | None = None,
     ) -> DescribeImagesResponse:
-        """Returns metadata about the images in a repository."""
+        """
+        Returns metadata about the images in a repository.
+
+        Args:
+            repository_name: Required. The repository that contains the images to
+                describe.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository in which to describe images. If
+                you do not specify a registry, the default registry is assumed.
+            image_ids: The list of image IDs for the requested repository.
+            next_token: The nextToken value returned from a previous paginated
+                DescribeImages request where maxResults was used and the results
+                exceeded the value of that parameter. Pagination continues from the end
+                of the previous results that returned the nextToken value. This value is
+                null when there are no more results to return. This option cannot be
+                used when you specify images with imageIds.
+            max_results: The maximum number of repository results returned by
+                DescribeImages in paginated output. When this parameter is used,
+                DescribeImages only returns maxResults results in a single page along
+                with a nextToken response element. The remaining results of the initial
+                request can be seen by sending another DescribeImages request with the
+                returned nextToken value. This value can be between 1 and 1000. If this
+                parameter is not used, then DescribeImages returns up to 100 results and
+                a nextToken value, if applicable. This option cannot be used when you
+                specify images with imageIds.
+            filter: The filter key and value with which to filter your
+                DescribeImages results.
+
+        Returns:
+            DescribeImagesResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ImageNotFoundException: The image requested does not exist in the
+                specified repository.
+        """
         return await self._call(
             _OPS["describe_images"],
             {
@@ -953,7 +1497,43 @@ class ECRClient(BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> DescribePullThroughCacheRulesResponse:
-        """Returns the pull through cache rules for a registry."""
+        """
+        Returns the pull through cache rules for a registry.
+
+        Args:
+            registry_id: The Amazon Web Services account ID associated with the
+                registry to return the pull through cache rules for. If you do not
+                specify a registry, the default registry is assumed.
+            ecr_repository_prefixes: The Amazon ECR repository prefixes associated
+                with the pull through cache rules to return. If no repository prefix
+                value is specified, all pull through cache rules are returned.
+            next_token: The nextToken value returned from a previous paginated
+                DescribePullThroughCacheRulesRequest request where maxResults was used
+                and the results exceeded the value of that parameter. Pagination
+                continues from the end of the previous results that returned the
+                nextToken value. This value is null when there are no more results to
+                return.
+            max_results: The maximum number of pull through cache rules returned by
+                DescribePullThroughCacheRulesRequest in paginated output. When this
+                parameter is used, DescribePullThroughCacheRulesRequest only returns
+                maxResults results in a single page along with a nextToken response
+                element. The remaining results of the initial request can be seen by
+                sending another DescribePullThroughCacheRulesRequest request with the
+                returned nextToken value. This value can be between 1 and 1000. If this
+                parameter is not used, then DescribePullThroughCacheRulesRequest returns
+                up to 100 results and a nextToken value, if applicable.
+
+        Returns:
+            DescribePullThroughCacheRulesResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            PullThroughCacheRuleNotFoundException: The pull through cache rule was
+                not found. Specify a valid pull through cache rule and try again.
+        """
         return await self._call(
             _OPS["describe_pull_through_cache_rules"],
             {
@@ -969,6 +1549,15 @@ class ECRClient(BaseClient):
         Describes the settings for a registry. The replication configuration for a
         repository can be created or updated with the PutReplicationConfiguration API
         action.
+
+        Returns:
+            DescribeRegistryResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(_OPS["describe_registry"], {})
 
@@ -985,6 +1574,42 @@ class ECRClient(BaseClient):
         Returns the status, progress, and per-image results for a replication
         backfill. The backfill to describe is identified by the replicationBackfillId
         returned by the StartReplicationBackfill operation.
+
+        Args:
+            replication_backfill_id: Required. The ID of the replication backfill to
+                describe.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the replication backfill to describe. If you do
+                not specify a registry, the default registry is assumed.
+            result_status_filter: The status used to filter the returned results.
+                Each result has a status of COMPLETE or FAILED. If you omit this
+                parameter, results with both statuses are returned.
+            max_results: The maximum number of replication backfill results returned
+                by DescribeReplicationBackfillResults in paginated output. When this
+                parameter is used, DescribeReplicationBackfillResults only returns
+                maxResults results in a single page along with a nextToken response
+                element. The remaining results of the initial request can be seen by
+                sending another DescribeReplicationBackfillResults request with the
+                returned nextToken value. This value can be between 1 and 1000. If this
+                parameter is not used, then DescribeReplicationBackfillResults returns
+                up to 100 results and a nextToken value, if applicable.
+            next_token: The nextToken value returned from a previous paginated
+                DescribeReplicationBackfillResults request where maxResults was used and
+                the results exceeded the value of that parameter. Pagination continues
+                from the end of the previous results that returned the nextToken value.
+                This value is null when there are no more results to return.
+
+        Returns:
+            DescribeReplicationBackfillResultsResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            ReplicationBackfillNotFoundException: The specified replication backfill
+                could not be found. Check the specified replication backfill ID and
+                ensure that you are operating on the correct registry.
         """
         return await self._call(
             _OPS["describe_replication_backfill_results"],
@@ -1005,7 +1630,43 @@ class ECRClient(BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> DescribeRepositoriesResponse:
-        """Describes image repositories in a registry."""
+        """
+        Describes image repositories in a registry.
+
+        Args:
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repositories to be described. If you do not
+                specify a registry, the default registry is assumed.
+            repository_names: A list of repositories to describe. If this parameter
+                is omitted, then all repositories in a registry are described.
+            next_token: The nextToken value returned from a previous paginated
+                DescribeRepositories request where maxResults was used and the results
+                exceeded the value of that parameter. Pagination continues from the end
+                of the previous results that returned the nextToken value. This value is
+                null when there are no more results to return. This option cannot be
+                used when you specify repositories with repositoryNames.
+            max_results: The maximum number of repository results returned by
+                DescribeRepositories in paginated output. When this parameter is used,
+                DescribeRepositories only returns maxResults results in a single page
+                along with a nextToken response element. The remaining results of the
+                initial request can be seen by sending another DescribeRepositories
+                request with the returned nextToken value. This value can be between 1
+                and 1000. If this parameter is not used, then DescribeRepositories
+                returns up to 100 results and a nextToken value, if applicable. This
+                option cannot be used when you specify repositories with
+                repositoryNames.
+
+        Returns:
+            DescribeRepositoriesResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+        """
         return await self._call(
             _OPS["describe_repositories"],
             {
@@ -1027,6 +1688,36 @@ class ECRClient(BaseClient):
         Returns details about the repository creation templates in a registry. The
         prefixes request parameter can be used to return the details for a specific
         repository creation template.
+
+        Args:
+            prefixes: The repository namespace prefixes associated with the
+                repository creation templates to describe. If this value is not
+                specified, all repository creation templates are returned.
+            next_token: The nextToken value returned from a previous paginated
+                DescribeRepositoryCreationTemplates request where maxResults was used
+                and the results exceeded the value of that parameter. Pagination
+                continues from the end of the previous results that returned the
+                nextToken value. This value is null when there are no more results to
+                return.
+            max_results: The maximum number of repository results returned by
+                DescribeRepositoryCreationTemplatesRequest in paginated output. When
+                this parameter is used, DescribeRepositoryCreationTemplatesRequest only
+                returns maxResults results in a single page along with a nextToken
+                response element. The remaining results of the initial request can be
+                seen by sending another DescribeRepositoryCreationTemplatesRequest
+                request with the returned nextToken value. This value can be between 1
+                and 1000. If this parameter is not used, then
+                DescribeRepositoryCreationTemplatesRequest returns up to 100 results and
+                a nextToken value, if applicable.
+
+        Returns:
+            DescribeRepositoryCreationTemplatesResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            ValidationException: There was an exception validating this request.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
         """
         return await self._call(
             _OPS["describe_repository_creation_templates"],
@@ -1034,7 +1725,22 @@ class ECRClient(BaseClient):
         )
 
     async def get_account_setting(self, *, name: str) -> GetAccountSettingResponse:
-        """Retrieves the account setting value for the specified setting name."""
+        """
+        Retrieves the account setting value for the specified setting name.
+
+        Args:
+            name: Required. The name of the account setting, such as
+                BASIC_SCAN_TYPE_VERSION, REGISTRY_POLICY_SCOPE, or BLOB_MOUNTING.
+
+        Returns:
+            GetAccountSettingResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            ValidationException: There was an exception validating this request.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+        """
         return await self._call(_OPS["get_account_setting"], {"name": name})
 
     async def get_authorization_token(
@@ -1045,6 +1751,20 @@ class ECRClient(BaseClient):
         authentication credentials and can be used to access any Amazon ECR registry
         that your IAM principal has access to. The authorization token is valid for
         12 hours.
+
+        Args:
+            registry_ids: A list of Amazon Web Services account IDs that are
+                associated with the registries for which to get AuthorizationData
+                objects. If you do not specify a registry, the default registry is
+                assumed.
+
+        Returns:
+            GetAuthorizationTokenResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
         """
         return await self._call(_OPS["get_authorization_token"], {"registry_ids": registry_ids})
 
@@ -1055,6 +1775,32 @@ class ECRClient(BaseClient):
         Retrieves the pre-signed Amazon S3 download URL corresponding to an image
         layer. You can only get URLs for image layers that are referenced in an
         image.
+
+        Args:
+            repository_name: Required. The name of the repository that is associated
+                with the image layer to download.
+            layer_digest: Required. The digest of the image layer to download.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the image layer to download. If you do not
+                specify a registry, the default registry is assumed.
+
+        Returns:
+            GetDownloadUrlForLayerResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            LayersNotFoundException: The specified layers could not be found, or the
+                specified layer is not valid for this repository.
+            LayerInaccessibleException: The specified layer is not available because
+                it is not associated with an image. Unassociated image layers may be
+                cleaned up at any time.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            UnableToGetUpstreamLayerException: There was an issue getting the
+                upstream layer matching the pull through cache rule.
         """
         return await self._call(
             _OPS["get_download_url_for_layer"],
@@ -1068,7 +1814,29 @@ class ECRClient(BaseClient):
     async def get_lifecycle_policy(
         self, *, repository_name: str, registry_id: str | None = None
     ) -> GetLifecyclePolicyResponse:
-        """Retrieves the lifecycle policy for the specified repository."""
+        """
+        Retrieves the lifecycle policy for the specified repository.
+
+        Args:
+            repository_name: Required. The name of the repository.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository. If you do not specify a registry,
+                the default registry is assumed.
+
+        Returns:
+            GetLifecyclePolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            LifecyclePolicyNotFoundException: The lifecycle policy could not be
+                found, and no policy is set to the repository.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(
             _OPS["get_lifecycle_policy"],
             {"repository_name": repository_name, "registry_id": registry_id},
@@ -1087,6 +1855,45 @@ class ECRClient(BaseClient):
         """
         Retrieves the results of the lifecycle policy preview request for the
         specified repository.
+
+        Args:
+            repository_name: Required. The name of the repository.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository. If you do not specify a registry,
+                the default registry is assumed.
+            image_ids: The list of imageIDs to be included.
+            next_token: The nextToken value returned from a previous paginated
+                GetLifecyclePolicyPreviewRequest request where maxResults was used and
+                the results exceeded the value of that parameter. Pagination continues
+                from the end of the previous results that returned the nextToken value.
+                This value is null when there are no more results to return. This option
+                cannot be used when you specify images with imageIds.
+            max_results: The maximum number of repository results returned by
+                GetLifecyclePolicyPreviewRequest in paginated output. When this
+                parameter is used, GetLifecyclePolicyPreviewRequest only returns
+                maxResults results in a single page along with a nextToken response
+                element. The remaining results of the initial request can be seen by
+                sending another GetLifecyclePolicyPreviewRequest request with the
+                returned nextToken value. This value can be between 1 and 100. If this
+                parameter is not used, then GetLifecyclePolicyPreviewRequest returns up
+                to 100 results and a nextToken value, if applicable. This option cannot
+                be used when you specify images with imageIds.
+            filter: An optional parameter that filters results based on image tag
+                status and all tags, if tagged.
+
+        Returns:
+            GetLifecyclePolicyPreviewResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            LifecyclePolicyPreviewNotFoundException: There is no dry run for this
+                repository.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(
             _OPS["get_lifecycle_policy_preview"],
@@ -1101,17 +1908,63 @@ class ECRClient(BaseClient):
         )
 
     async def get_registry_policy(self) -> GetRegistryPolicyResponse:
-        """Retrieves the permissions policy for a registry."""
+        """
+        Retrieves the permissions policy for a registry.
+
+        Returns:
+            GetRegistryPolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RegistryPolicyNotFoundException: The registry doesn't have an associated
+                registry policy.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(_OPS["get_registry_policy"], {})
 
     async def get_registry_scanning_configuration(self) -> GetRegistryScanningConfigurationResponse:
-        """Retrieves the scanning configuration for a registry."""
+        """
+        Retrieves the scanning configuration for a registry.
+
+        Returns:
+            GetRegistryScanningConfigurationResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(_OPS["get_registry_scanning_configuration"], {})
 
     async def get_repository_policy(
         self, *, repository_name: str, registry_id: str | None = None
     ) -> GetRepositoryPolicyResponse:
-        """Retrieves the repository policy for the specified repository."""
+        """
+        Retrieves the repository policy for the specified repository.
+
+        Args:
+            repository_name: Required. The name of the repository with the policy to
+                retrieve.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository. If you do not specify a registry,
+                the default registry is assumed.
+
+        Returns:
+            GetRepositoryPolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            RepositoryPolicyNotFoundException: The specified repository and registry
+                combination does not have an associated repository policy.
+        """
         return await self._call(
             _OPS["get_repository_policy"],
             {"repository_name": repository_name, "registry_id": registry_id},
@@ -1121,13 +1974,46 @@ class ECRClient(BaseClient):
         """
         Retrieves the registry's signing configuration, which defines rules for
         automatically signing images using Amazon Web Services Signer.
+
+        Returns:
+            GetSigningConfigurationResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            SigningConfigurationNotFoundException: The specified signing
+                configuration was not found. This occurs when attempting to retrieve or
+                delete a signing configuration that does not exist.
         """
         return await self._call(_OPS["get_signing_configuration"], {})
 
     async def initiate_layer_upload(
         self, *, repository_name: str, registry_id: str | None = None
     ) -> InitiateLayerUploadResponse:
-        """Notifies Amazon ECR that you intend to upload an image layer."""
+        """
+        Notifies Amazon ECR that you intend to upload an image layer.
+
+        Args:
+            repository_name: Required. The name of the repository to which you
+                intend to upload layers.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry to which you intend to upload layers. If you do not specify a
+                registry, the default registry is assumed.
+
+        Returns:
+            InitiateLayerUploadResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            KmsException: The operation failed due to a KMS exception.
+        """
         return await self._call(
             _OPS["initiate_layer_upload"],
             {"repository_name": repository_name, "registry_id": registry_id},
@@ -1143,7 +2029,50 @@ class ECRClient(BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> ListImageReferrersResponse:
-        """Lists the artifacts associated with a specified subject image."""
+        """
+        Lists the artifacts associated with a specified subject image.
+
+        Args:
+            repository_name: Required. The name of the repository that contains the
+                subject image.
+            subject_id: Required. An object containing the image digest of the
+                subject image for which to retrieve associated artifacts.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository in which to list image referrers.
+                If you do not specify a registry, the default registry is assumed.
+            filter: The filter key and value with which to filter your
+                ListImageReferrers results. If no filter is specified, only artifacts
+                with ACTIVE status are returned.
+            next_token: The nextToken value returned from a previous paginated
+                ListImageReferrers request where maxResults was used and the results
+                exceeded the value of that parameter. Pagination continues from the end
+                of the previous results that returned the nextToken value. This value is
+                null when there are no more results to return.
+            max_results: The maximum number of image referrer results returned by
+                ListImageReferrers in paginated output. When this parameter is used,
+                ListImageReferrers only returns maxResults results in a single page
+                along with a nextToken response element. The remaining results of the
+                initial request can be seen by sending another ListImageReferrers
+                request with the returned nextToken value. This value can be between 1
+                and 50. If this parameter is not used, then ListImageReferrers returns
+                up to 20 results and a nextToken value, if applicable.
+
+        Returns:
+            ListImageReferrersResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ValidationException: There was an exception validating this request.
+            UnableToListUpstreamImageReferrersException: The referrer or referrers
+                were unable to be listed using the pull through cache rule. This is
+                usually caused because of an issue with the Secrets Manager secret
+                containing the credentials for the upstream registry.
+        """
         return await self._call(
             _OPS["list_image_referrers"],
             {
@@ -1165,7 +2094,41 @@ class ECRClient(BaseClient):
         max_results: int | None = None,
         filter: ListImagesFilter | ListImagesFilterDict | None = None,
     ) -> ListImagesResponse:
-        """Lists all the image IDs for the specified repository."""
+        """
+        Lists all the image IDs for the specified repository.
+
+        Args:
+            repository_name: Required. The repository with image IDs to be listed.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository in which to list images. If you do
+                not specify a registry, the default registry is assumed.
+            next_token: The nextToken value returned from a previous paginated
+                ListImages request where maxResults was used and the results exceeded
+                the value of that parameter. Pagination continues from the end of the
+                previous results that returned the nextToken value. This value is null
+                when there are no more results to return.
+            max_results: The maximum number of image results returned by ListImages
+                in paginated output. When this parameter is used, ListImages only
+                returns maxResults results in a single page along with a nextToken
+                response element. The remaining results of the initial request can be
+                seen by sending another ListImages request with the returned nextToken
+                value. This value can be between 1 and 1000. If this parameter is not
+                used, then ListImages returns up to 100 results and a nextToken value,
+                if applicable.
+            filter: The filter key and value with which to filter your ListImages
+                results.
+
+        Returns:
+            ListImagesResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+        """
         return await self._call(
             _OPS["list_images"],
             {
@@ -1183,6 +2146,35 @@ class ECRClient(BaseClient):
         """
         Lists the IAM principals that are excluded from having their image pull times
         recorded.
+
+        Args:
+            max_results: The maximum number of pull time update exclusion results
+                returned by ListPullTimeUpdateExclusions in paginated output. When this
+                parameter is used, ListPullTimeUpdateExclusions only returns maxResults
+                results in a single page along with a nextToken response element. The
+                remaining results of the initial request can be seen by sending another
+                ListPullTimeUpdateExclusions request with the returned nextToken value.
+                This value can be between 1 and 1000. If this parameter is not used,
+                then ListPullTimeUpdateExclusions returns up to 100 results and a
+                nextToken value, if applicable.
+            next_token: The nextToken value returned from a previous paginated
+                ListPullTimeUpdateExclusions request where maxResults was used and the
+                results exceeded the value of that parameter. Pagination continues from
+                the end of the previous results that returned the nextToken value. This
+                value is null when there are no more results to return.
+
+        Returns:
+            ListPullTimeUpdateExclusionsResponse
+
+        Raises:
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            ServerException: These errors are usually caused by a server-side issue.
         """
         return await self._call(
             _OPS["list_pull_time_update_exclusions"],
@@ -1199,6 +2191,34 @@ class ECRClient(BaseClient):
         """
         Lists the replication backfills for a registry, including their status and
         progress.
+
+        Args:
+            registry_id: The Amazon Web Services account ID associated with the
+                registry for which to list replication backfills. If you do not specify
+                a registry, the default registry is assumed.
+            max_results: The maximum number of replication backfill results returned
+                by ListReplicationBackfills in paginated output. When this parameter is
+                used, ListReplicationBackfills only returns maxResults results in a
+                single page along with a nextToken response element. The remaining
+                results of the initial request can be seen by sending another
+                ListReplicationBackfills request with the returned nextToken value. This
+                value can be between 1 and 50. If this parameter is not used, then
+                ListReplicationBackfills returns up to 25 results and a nextToken value,
+                if applicable.
+            next_token: The nextToken value returned from a previous paginated
+                ListReplicationBackfills request where maxResults was used and the
+                results exceeded the value of that parameter. Pagination continues from
+                the end of the previous results that returned the nextToken value. This
+                value is null when there are no more results to return.
+
+        Returns:
+            ListReplicationBackfillsResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(
             _OPS["list_replication_backfills"],
@@ -1206,11 +2226,51 @@ class ECRClient(BaseClient):
         )
 
     async def list_tags_for_resource(self, *, resource_arn: str) -> ListTagsForResourceResponse:
-        """List the tags for an Amazon ECR resource."""
+        """
+        List the tags for an Amazon ECR resource.
+
+        Args:
+            resource_arn: Required. The Amazon Resource Name (ARN) that identifies
+                the resource for which to list the tags. Currently, the only supported
+                resource is an Amazon ECR repository.
+
+        Returns:
+            ListTagsForResourceResponse
+
+        Raises:
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ServerException: These errors are usually caused by a server-side issue.
+        """
         return await self._call(_OPS["list_tags_for_resource"], {"resource_arn": resource_arn})
 
     async def put_account_setting(self, *, name: str, value: str) -> PutAccountSettingResponse:
-        """Allows you to change the basic scan type version or registry policy scope."""
+        """
+        Allows you to change the basic scan type version or registry policy scope.
+
+        Args:
+            name: Required. The name of the account setting, such as
+                BASIC_SCAN_TYPE_VERSION, REGISTRY_POLICY_SCOPE, or BLOB_MOUNTING.
+            value: Required. Setting value that is specified. Valid value for basic
+                scan type: AWS_NATIVE. Valid values for registry policy scope: V2. Valid
+                values for blob mounting: ENABLED or DISABLED.
+
+        Returns:
+            PutAccountSettingResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            ValidationException: There was an exception validating this request.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+        """
         return await self._call(_OPS["put_account_setting"], {"name": name, "value": value})
 
     async def put_image(
@@ -1223,7 +2283,52 @@ class ECRClient(BaseClient):
         image_tag: str | None = None,
         image_digest: str | None = None,
     ) -> PutImageResponse:
-        """Creates or updates the image manifest and tags associated with an image."""
+        """
+        Creates or updates the image manifest and tags associated with an image.
+
+        Args:
+            repository_name: Required. The name of the repository in which to put
+                the image.
+            image_manifest: Required. The image manifest corresponding to the image
+                to be uploaded.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository in which to put the image. If you
+                do not specify a registry, the default registry is assumed.
+            image_manifest_media_type: The media type of the image manifest. If you
+                push an image manifest that does not contain the mediaType field, you
+                must specify the imageManifestMediaType in the request.
+            image_tag: The tag to associate with the image. This parameter is
+                optional.
+            image_digest: The image digest of the image manifest corresponding to
+                the image.
+
+        Returns:
+            PutImageResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ImageAlreadyExistsException: The specified image has already been
+                pushed, and there were no changes to the manifest or image tag after the
+                last push.
+            LayersNotFoundException: The specified layers could not be found, or the
+                specified layer is not valid for this repository.
+            ReferencedImagesNotFoundException: The manifest list is referencing an
+                image that does not exist.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            ImageTagAlreadyExistsException: The specified image is tagged with a tag
+                that already exists. The repository is configured for tag immutability.
+            ImageDigestDoesNotMatchException: The specified image digest does not
+                match the digest that Amazon ECR calculated for the image.
+            KmsException: The operation failed due to a KMS exception.
+        """
         return await self._call(
             _OPS["put_image"],
             {
@@ -1247,6 +2352,29 @@ class ECRClient(BaseClient):
         The PutImageScanningConfiguration API is being deprecated, in favor of
         specifying the image scanning configuration at the registry level. For more
         information, see PutRegistryScanningConfiguration.
+
+        Args:
+            repository_name: Required. The name of the repository in which to update
+                the image scanning configuration setting.
+            image_scanning_configuration: Required. The image scanning configuration
+                for the repository. This setting determines whether images are scanned
+                for known vulnerabilities after being pushed to the repository.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository in which to update the image
+                scanning configuration setting. If you do not specify a registry, the
+                default registry is assumed.
+
+        Returns:
+            PutImageScanningConfigurationResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(
             _OPS["put_image_scanning_configuration"],
@@ -1272,6 +2400,32 @@ class ECRClient(BaseClient):
         Updates the image tag mutability settings for the specified repository. For
         more information, see Image tag mutability in the Amazon Elastic Container
         Registry User Guide.
+
+        Args:
+            repository_name: Required. The name of the repository in which to update
+                the image tag mutability settings.
+            image_tag_mutability: Required. The tag mutability setting for the
+                repository. If MUTABLE is specified, image tags can be overwritten. If
+                IMMUTABLE is specified, all image tags within the repository will be
+                immutable which will prevent them from being overwritten.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository in which to update the image tag
+                mutability settings. If you do not specify a registry, the default
+                registry is assumed.
+            image_tag_mutability_exclusion_filters: A list of filters that specify
+                which image tags should be excluded from the image tag mutability
+                setting being applied.
+
+        Returns:
+            PutImageTagMutabilityResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
         """
         return await self._call(
             _OPS["put_image_tag_mutability"],
@@ -1289,6 +2443,27 @@ class ECRClient(BaseClient):
         """
         Creates or updates the lifecycle policy for the specified repository. For
         more information, see Lifecycle policy template.
+
+        Args:
+            repository_name: Required. The name of the repository to receive the
+                policy.
+            lifecycle_policy_text: Required. The JSON repository policy text to
+                apply to the repository.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository. If you do not specify a registry,
+                the default registry is assumed.
+
+        Returns:
+            PutLifecyclePolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(
             _OPS["put_lifecycle_policy"],
@@ -1300,7 +2475,24 @@ class ECRClient(BaseClient):
         )
 
     async def put_registry_policy(self, *, policy_text: str) -> PutRegistryPolicyResponse:
-        """Creates or updates the permissions policy for your registry."""
+        """
+        Creates or updates the permissions policy for your registry.
+
+        Args:
+            policy_text: Required. The JSON policy text to apply to your registry.
+                The policy text follows the same format as IAM policy text. For more
+                information, see Registry permissions in the Amazon Elastic Container
+                Registry User Guide.
+
+        Returns:
+            PutRegistryPolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+        """
         return await self._call(_OPS["put_registry_policy"], {"policy_text": policy_text})
 
     async def put_registry_scanning_configuration(
@@ -1309,7 +2501,26 @@ class ECRClient(BaseClient):
         scan_type: ScanTypeValue | str | None = None,
         rules: Sequence[RegistryScanningRule | RegistryScanningRuleDict] | None = None,
     ) -> PutRegistryScanningConfigurationResponse:
-        """Creates or updates the scanning configuration for your private registry."""
+        """
+        Creates or updates the scanning configuration for your private registry.
+
+        Args:
+            scan_type: The scanning type to set for the registry.
+            rules: The scanning rules to use for the registry. A scanning rule is
+                used to determine which repository filters are used and at what
+                frequency scanning will occur.
+
+        Returns:
+            PutRegistryScanningConfigurationResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            BlockedByOrganizationPolicyException: The operation did not succeed
+                because the account is managed by a organization policy.
+        """
         return await self._call(
             _OPS["put_registry_scanning_configuration"], {"scan_type": scan_type, "rules": rules}
         )
@@ -1326,6 +2537,19 @@ class ECRClient(BaseClient):
         Amazon ECR in the Amazon Elastic Container Registry User Guide. For more
         information on the custom role for replication, see Creating an IAM role for
         replication.
+
+        Args:
+            replication_configuration: Required. An object representing the
+                replication configuration for a registry.
+
+        Returns:
+            PutReplicationConfigurationResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(
             _OPS["put_replication_configuration"],
@@ -1338,6 +2562,19 @@ class ECRClient(BaseClient):
         """
         Creates or updates the registry's signing configuration, which defines rules
         for automatically signing images with Amazon Web Services Signer.
+
+        Args:
+            signing_configuration: Required. The signing configuration to assign to
+                the registry.
+
+        Returns:
+            PutSigningConfigurationResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(
             _OPS["put_signing_configuration"], {"signing_configuration": signing_configuration}
@@ -1350,6 +2587,25 @@ class ECRClient(BaseClient):
         Adds an IAM principal to the pull time update exclusion list for a registry.
         Amazon ECR will not record the pull time if an excluded principal pulls an
         image.
+
+        Args:
+            principal_arn: Required. The ARN of the IAM principal to exclude from
+                having image pull times recorded.
+
+        Returns:
+            RegisterPullTimeUpdateExclusionResponse
+
+        Raises:
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ExclusionAlreadyExistsException: The specified pull time update
+                exclusion already exists for the registry.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            ValidationException: There was an exception validating this request.
+            ServerException: These errors are usually caused by a server-side issue.
         """
         return await self._call(
             _OPS["register_pull_time_update_exclusion"], {"principal_arn": principal_arn}
@@ -1367,6 +2623,31 @@ class ECRClient(BaseClient):
         Applies a repository policy to the specified repository to control access
         permissions. For more information, see Amazon ECR Repository policies in the
         Amazon Elastic Container Registry User Guide.
+
+        Args:
+            repository_name: Required. The name of the repository to receive the
+                policy.
+            policy_text: Required. The JSON repository policy text to apply to the
+                repository. For more information, see Amazon ECR repository policies in
+                the Amazon Elastic Container Registry User Guide.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository. If you do not specify a registry,
+                the default registry is assumed.
+            force: If the policy you are attempting to set on a repository policy
+                would prevent you from setting another policy in the future, you must
+                force the SetRepositoryPolicy operation. This is intended to prevent
+                accidental repository lock outs.
+
+        Returns:
+            SetRepositoryPolicyResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
         """
         return await self._call(
             _OPS["set_repository_policy"],
@@ -1385,7 +2666,40 @@ class ECRClient(BaseClient):
         image_id: ImageIdentifier | ImageIdentifierDict,
         registry_id: str | None = None,
     ) -> StartImageScanResponse:
-        """Starts a basic image vulnerability scan."""
+        """
+        Starts a basic image vulnerability scan.
+
+        Args:
+            repository_name: Required. The name of the repository that contains the
+                images to scan.
+            image_id: Required.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository in which to start an image scan
+                request. If you do not specify a registry, the default registry is
+                assumed.
+
+        Returns:
+            StartImageScanResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            UnsupportedImageTypeException: The image is of a type that cannot be
+                scanned.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ImageNotFoundException: The image requested does not exist in the
+                specified repository.
+            ValidationException: There was an exception validating this request.
+            ImageArchivedException: The specified image is archived and cannot be
+                scanned.
+        """
         return await self._call(
             _OPS["start_image_scan"],
             {"repository_name": repository_name, "image_id": image_id, "registry_id": registry_id},
@@ -1402,6 +2716,30 @@ class ECRClient(BaseClient):
         Starts a preview of a lifecycle policy for the specified repository. This
         allows you to see the results before associating the lifecycle policy with
         the repository.
+
+        Args:
+            repository_name: Required. The name of the repository to be evaluated.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the repository. If you do not specify a registry,
+                the default registry is assumed.
+            lifecycle_policy_text: The policy to be evaluated against. If you do not
+                specify a policy, the current policy for the repository is used.
+
+        Returns:
+            StartLifecyclePolicyPreviewResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            LifecyclePolicyNotFoundException: The lifecycle policy could not be
+                found, and no policy is set to the repository.
+            LifecyclePolicyPreviewInProgressException: The previous lifecycle policy
+                preview request has not completed. Wait and try again.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(
             _OPS["start_lifecycle_policy_preview"],
@@ -1425,6 +2763,32 @@ class ECRClient(BaseClient):
         DescribeReplicationBackfillResults operation to monitor the progress of a
         replication backfill, and to retrieve its per-image results after it reaches
         a terminal status.
+
+        Args:
+            destination: Required. The destination Region and registry to which the
+                images are replicated.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry from which to start the replication backfill. If you do not
+                specify a registry, the default registry is assumed.
+
+        Returns:
+            StartReplicationBackfillResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            ReplicationBackfillInProgressException: A replication backfill is
+                already in progress for the specified destination Region. This occurs
+                because only one replication backfill can be in progress for a given
+                destination Region at a time. Wait for the in progress backfill to reach
+                a terminal status, or stop it with the StopReplicationBackfill
+                operation, before starting another one.
         """
         return await self._call(
             _OPS["start_replication_backfill"],
@@ -1438,6 +2802,31 @@ class ECRClient(BaseClient):
         Stops an in progress replication backfill for a registry. The backfill to
         stop is identified by the replicationBackfillId returned by the
         StartReplicationBackfill operation.
+
+        Args:
+            replication_backfill_id: Required. The ID of the replication backfill to
+                stop.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the replication backfill to stop. If you do not
+                specify a registry, the default registry is assumed.
+
+        Returns:
+            StopReplicationBackfillResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            ReplicationBackfillNotFoundException: The specified replication backfill
+                could not be found. Check the specified replication backfill ID and
+                ensure that you are operating on the correct registry.
+            ReplicationBackfillInvalidStatusException: The requested operation can't
+                be performed on the replication backfill because it is not in a valid
+                status for that operation. For example, you can't stop a replication
+                backfill that has already reached a terminal status. Use the
+                DescribeReplicationBackfillResults operation to check the current status
+                before retrying.
         """
         return await self._call(
             _OPS["stop_replication_backfill"],
@@ -1450,13 +2839,63 @@ class ECRClient(BaseClient):
         """
         Adds specified tags to a resource with the specified ARN. Existing tags on a
         resource are not changed if they are not specified in the request parameters.
+
+        Args:
+            resource_arn: Required. The Amazon Resource Name (ARN) of the the
+                resource to which to add tags. Currently, the only supported resource is
+                an Amazon ECR repository.
+            tags: Required. The tags to add to the resource. A tag is an array of
+                key-value pairs. Tag keys can have a maximum character length of 128
+                characters, and tag values can have a maximum length of 256 characters.
+
+        Returns:
+            TagResourceResponse
+
+        Raises:
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            InvalidTagParameterException: An invalid parameter has been specified.
+                Tag keys can have a maximum character length of 128 characters, and tag
+                values can have a maximum length of 256 characters.
+            TooManyTagsException: The list of tags on the repository is over the
+                limit. The maximum number of tags that can be applied to a repository is
+                50.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ServerException: These errors are usually caused by a server-side issue.
         """
         return await self._call(_OPS["tag_resource"], {"resource_arn": resource_arn, "tags": tags})
 
     async def untag_resource(
         self, *, resource_arn: str, tag_keys: Sequence[str]
     ) -> UntagResourceResponse:
-        """Deletes specified tags from a resource."""
+        """
+        Deletes specified tags from a resource.
+
+        Args:
+            resource_arn: Required. The Amazon Resource Name (ARN) of the resource
+                from which to remove tags. Currently, the only supported resource is an
+                Amazon ECR repository.
+            tag_keys: Required. The keys of the tags to be removed.
+
+        Returns:
+            UntagResourceResponse
+
+        Raises:
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            InvalidTagParameterException: An invalid parameter has been specified.
+                Tag keys can have a maximum character length of 128 characters, and tag
+                values can have a maximum length of 256 characters.
+            TooManyTagsException: The list of tags on the repository is over the
+                limit. The maximum number of tags that can be applied to a repository is
+                50.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ServerException: These errors are usually caused by a server-side issue.
+        """
         return await self._call(
             _OPS["untag_resource"], {"resource_arn": resource_arn, "tag_keys": tag_keys}
         )
@@ -1473,6 +2912,31 @@ class ECRClient(BaseClient):
         Transitions an image between storage classes. You can transition images from
         Amazon ECR standard storage class to Amazon ECR archival storage class for
         long-term storage, or restore archived images back to Amazon ECR standard.
+
+        Args:
+            repository_name: Required. The name of the repository that contains the
+                image to transition.
+            image_id: Required.
+            target_storage_class: Required. The target storage class for the image.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry that contains the image to transition. If you do not specify a
+                registry, the default registry is assumed.
+
+        Returns:
+            UpdateImageStorageClassResponse
+
+        Raises:
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ImageNotFoundException: The image requested does not exist in the
+                specified repository.
+            ImageStorageClassUpdateNotSupportedException: The requested image
+                storage class update is not supported.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            ServerException: These errors are usually caused by a server-side issue.
+            ValidationException: There was an exception validating this request.
         """
         return await self._call(
             _OPS["update_image_storage_class"],
@@ -1492,7 +2956,41 @@ class ECRClient(BaseClient):
         credential_arn: str | None = None,
         custom_role_arn: str | None = None,
     ) -> UpdatePullThroughCacheRuleResponse:
-        """Updates an existing pull through cache rule."""
+        """
+        Updates an existing pull through cache rule.
+
+        Args:
+            ecr_repository_prefix: Required. The repository name prefix to use when
+                caching images from the source registry.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry associated with the pull through cache rule. If you do not
+                specify a registry, the default registry is assumed.
+            credential_arn: The Amazon Resource Name (ARN) of the Amazon Web
+                Services Secrets Manager secret that identifies the credentials to
+                authenticate to the upstream registry.
+            custom_role_arn: Amazon Resource Name (ARN) of the IAM role to be
+                assumed by Amazon ECR to authenticate to the ECR upstream registry. This
+                role must be in the same account as the registry that you are
+                configuring.
+
+        Returns:
+            UpdatePullThroughCacheRuleResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            UnableToAccessSecretException: The secret is unable to be accessed.
+                Verify the resource permissions for the secret and try again.
+            PullThroughCacheRuleNotFoundException: The pull through cache rule was
+                not found. Specify a valid pull through cache rule and try again.
+            SecretNotFoundException: The ARN of the secret specified in the pull
+                through cache rule was not found. Update the pull through cache rule
+                with a valid secret ARN and try again.
+            UnableToDecryptSecretValueException: The secret is accessible but is
+                unable to be decrypted. Verify the resource permisisons and try again.
+        """
         return await self._call(
             _OPS["update_pull_through_cache_rule"],
             {
@@ -1522,7 +3020,57 @@ class ECRClient(BaseClient):
         applied_for: Sequence[RCTAppliedForValue | str] | None = None,
         custom_role_arn: str | None = None,
     ) -> UpdateRepositoryCreationTemplateResponse:
-        """Updates an existing repository creation template."""
+        """
+        Updates an existing repository creation template.
+
+        Args:
+            prefix: Required. The repository namespace prefix that matches an
+                existing repository creation template in the registry. All repositories
+                created using this namespace prefix will have the settings defined in
+                this template applied. For example, a prefix of prod would apply to all
+                repositories beginning with prod/. This includes a repository named
+                prod/team1 as well as a repository named prod/repository1.
+            description: A description for the repository creation template.
+            encryption_configuration
+            resource_tags: The metadata to apply to the repository to help you
+                categorize and organize. Each tag consists of a key and an optional
+                value, both of which you define. Tag keys can have a maximum character
+                length of 128 characters, and tag values can have a maximum length of
+                256 characters.
+            image_tag_mutability: Updates the tag mutability setting for the
+                repository. If this parameter is omitted, the default setting of MUTABLE
+                will be used which will allow image tags to be overwritten. If IMMUTABLE
+                is specified, all image tags within the repository will be immutable
+                which will prevent them from being overwritten.
+            image_tag_mutability_exclusion_filters: A list of filters that specify
+                which image tags should be excluded from the repository creation
+                template's image tag mutability setting.
+            repository_policy: Updates the repository policy created using the
+                template. A repository policy is a permissions policy associated with a
+                repository to control access permissions.
+            lifecycle_policy: Updates the lifecycle policy associated with the
+                specified repository creation template.
+            applied_for: Updates the list of enumerable strings representing the
+                Amazon ECR repository creation scenarios that this template will apply
+                towards. The supported scenarios are PULL_THROUGH_CACHE, REPLICATION,
+                and CREATE_ON_PUSH
+            custom_role_arn: The ARN of the role to be assumed by Amazon ECR. This
+                role must be in the same account as the registry that you are
+                configuring. Amazon ECR will assume your supplied role when the
+                customRoleArn is specified. When this field isn't specified, Amazon ECR
+                will use the service-linked role for the repository creation template.
+
+        Returns:
+            UpdateRepositoryCreationTemplateResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            ValidationException: There was an exception validating this request.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            TemplateNotFoundException: The specified repository creation template
+                can't be found. Verify the registry ID and prefix and try again.
+        """
         return await self._call(
             _OPS["update_repository_creation_template"],
             {
@@ -1549,7 +3097,44 @@ class ECRClient(BaseClient):
         layer_part_blob: bytes,
         registry_id: str | None = None,
     ) -> UploadLayerPartResponse:
-        """Uploads an image layer part to Amazon ECR."""
+        """
+        Uploads an image layer part to Amazon ECR.
+
+        Args:
+            repository_name: Required. The name of the repository to which you are
+                uploading layer parts.
+            upload_id: Required. The upload ID from a previous InitiateLayerUpload
+                operation to associate with the layer part upload.
+            part_first_byte: Required. The position of the first byte of the layer
+                part witin the overall image layer.
+            part_last_byte: Required. The position of the last byte of the layer
+                part within the overall image layer.
+            layer_part_blob: Required. The base64-encoded layer part payload.
+            registry_id: The Amazon Web Services account ID associated with the
+                registry to which you are uploading layer parts. If you do not specify a
+                registry, the default registry is assumed.
+
+        Returns:
+            UploadLayerPartResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            InvalidLayerPartException: The layer part size is not valid, or the
+                first byte specified is not consecutive to the last byte of a previous
+                layer part upload.
+            RepositoryNotFoundException: The specified repository could not be
+                found. Check the spelling of the specified repository and ensure that
+                you are performing operations on the correct registry.
+            UploadNotFoundException: The upload could not be found, or the specified
+                upload ID is not valid for this repository.
+            LimitExceededException: The operation did not succeed because it would
+                have exceeded a service limit for your account. For more information,
+                see Amazon ECR service quotas in the Amazon Elastic Container Registry
+                User Guide.
+            KmsException: The operation failed due to a KMS exception.
+        """
         return await self._call(
             _OPS["upload_layer_part"],
             {
@@ -1570,6 +3155,23 @@ class ECRClient(BaseClient):
         requires authentication. This will retrieve the contents of the Amazon Web
         Services Secrets Manager secret, verify the syntax, and then validate that
         authentication to the upstream registry is successful.
+
+        Args:
+            ecr_repository_prefix: Required. The repository name prefix associated
+                with the pull through cache rule.
+            registry_id: The registry ID associated with the pull through cache
+                rule. If you do not specify a registry, the default registry is assumed.
+
+        Returns:
+            ValidatePullThroughCacheRuleResponse
+
+        Raises:
+            ServerException: These errors are usually caused by a server-side issue.
+            InvalidParameterException: The specified parameter is invalid. Review
+                the available parameters for the API request.
+            ValidationException: There was an exception validating this request.
+            PullThroughCacheRuleNotFoundException: The pull through cache rule was
+                not found. Specify a valid pull through cache rule and try again.
         """
         return await self._call(
             _OPS["validate_pull_through_cache_rule"],
