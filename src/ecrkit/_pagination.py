@@ -15,7 +15,6 @@ Pages are the typed response models; result keys are attribute paths into them.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import aclosing
@@ -70,9 +69,13 @@ def encode_token(token: Mapping[str, Any]) -> str:
 
 def decode_token(token: str) -> dict[str, Any]:
     """Decode a resume token; ``ValueError`` names the problem."""
+    if not isinstance(token, str):
+        raise ValueError(
+            f"starting_token is not a valid resume token (a str, not {type(token).__name__})"
+        )
     try:
         data = json.loads(base64.b64decode(token.encode("utf-8"), validate=True))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError included
         raise ValueError("starting_token is not a valid resume token") from None
     if not isinstance(data, dict):
         raise ValueError("starting_token is not a valid resume token")

@@ -54,13 +54,14 @@ def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorIn
 
     The code comes from ``x-amzn-ErrorType``, else the body's ``__type`` or
     ``code``, else the HTTP status. A body that is not a JSON object (an HTML page
-    from a proxy, say) yields the status as code and an excerpt as message.
+    from a proxy, say, or JSON nested too deep for the parser) yields the status as
+    code and an excerpt as message.
     """
     doc: Any = None
     if body.strip():
         try:
             doc = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             doc = None
     data: dict[str, Any] = doc if isinstance(doc, dict) else {}
     raw = headers.get("x-amzn-ErrorType") or data.get("__type") or data.get("code") or ""
