@@ -45,10 +45,18 @@ __all__ = [
 
 
 class EcrkitError(Exception):
-    """Root of every error ecrkit raises on purpose."""
+    """Root of every error ecrkit raises on purpose.
+
+    Every error pickles and copies with all its attributes (a ProcessPoolExecutor
+    worker can raise it): the copy is rebuilt from ``args`` and the instance
+    ``__dict__`` without calling ``__init__``, whose signature differs per class.
+    """
 
     #: How many attempts the call made before giving up (set by the client).
     attempts: int = 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args), self.__dict__)
 
 
 class ParamValidationError(EcrkitError, ValueError):
@@ -151,19 +159,13 @@ class ServiceError(EcrkitError):
             f"status_code={self.status_code!r}, request_id={self.request_id!r})"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_service_error,
-            (
-                type(self),
-                self.message,
-                self.code,
-                self.status_code,
-                self.request_id,
-                self.operation_name,
-                self.body,
-            ),
-        )
+
+def _rebuild(cls: type[EcrkitError], args: tuple[Any, ...]) -> EcrkitError:
+    # pickle then restores __dict__ (attempts included). args is set here because
+    # OSError.__new__ (TimeoutError's base) leaves it to an __init__ we do not call.
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
 
 
 def _rebuild_service_error(
@@ -175,6 +177,7 @@ def _rebuild_service_error(
     operation_name: str | None,
     body: dict[str, Any],
 ) -> ServiceError:
+    # What pickles made by ecrkit 0.1.0 call; new pickles use _rebuild.
     return cls(
         message,
         code=code,

@@ -27,6 +27,34 @@ class ResponseMetadata:
     retry_attempts: int = 0
     http_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The transport's headers are a read-only multidict view, which neither
+        # pickles nor copies: carry the (name, value) pairs and rebuild the view.
+        headers = self.http_headers
+        pairs = None if type(headers) is dict else list(headers.items())
+        return (
+            _rebuild_metadata,
+            (
+                self.request_id,
+                self.http_status_code,
+                self.retry_attempts,
+                dict(headers) if pairs is None else pairs,
+            ),
+        )
+
+
+def _rebuild_metadata(
+    request_id: str | None,
+    status: int,
+    retry_attempts: int,
+    headers: dict[str, str] | list[tuple[str, str]],
+) -> ResponseMetadata:
+    if isinstance(headers, list):
+        from multidict import CIMultiDict, CIMultiDictProxy
+
+        headers = CIMultiDictProxy(CIMultiDict(headers))
+    return ResponseMetadata(request_id, status, retry_attempts, headers)
+
 
 def operation_headers(target_prefix: str, operation: str) -> dict[str, str]:
     """The fixed headers of one operation (computed once per operation, not per call)."""
