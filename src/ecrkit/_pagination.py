@@ -102,6 +102,21 @@ def _parse_starting_token(token: str, spec: PaginatorSpec) -> tuple[dict[str, An
     return data, skip
 
 
+def _count(config: Mapping[str, Any], key: str) -> int | None:
+    value = config.get(key)
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        number = 0
+    if number < 1:
+        raise ValueError(f"pagination_config[{key!r}] must be an integer >= 1, got {value!r}")
+    return number
+
+
 def _get(obj: Any, path: Path) -> Any:
     for name in path:
         if obj is None:
@@ -158,8 +173,10 @@ class PageIterator(Generic[Page, Item]):
         self._call = call
         self._params = params
         self._spec = spec
-        self._max_items = config.get("max_items")
-        self._page_size = config.get("page_size")
+        # Converted with int() as botocore does ("4" is 4), and checked now, so a bad
+        # value fails at paginate(), before anything is sent.
+        self._max_items = _count(config, "max_items")
+        self._page_size = _count(config, "page_size")
         self._starting_token = config.get("starting_token")
         # Checked now, so a bad token fails at paginate() before anything is sent.
         self._start = (
