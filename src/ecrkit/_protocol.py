@@ -49,11 +49,12 @@ def _rebuild_metadata(
     retry_attempts: int,
     headers: dict[str, str] | list[tuple[str, str]],
 ) -> ResponseMetadata:
-    if isinstance(headers, list):
-        from multidict import CIMultiDict, CIMultiDictProxy
+    if isinstance(headers, dict):
+        return ResponseMetadata(request_id, status, retry_attempts, headers)
+    from multidict import CIMultiDict, CIMultiDictProxy
 
-        headers = CIMultiDictProxy(CIMultiDict(headers))
-    return ResponseMetadata(request_id, status, retry_attempts, headers)
+    view = CIMultiDictProxy(CIMultiDict(headers))
+    return ResponseMetadata(request_id, status, retry_attempts, view)
 
 
 def operation_headers(target_prefix: str, operation: str) -> dict[str, str]:
