@@ -38,6 +38,7 @@ from ._exceptions import (
     ConnectionError,
     EndpointResolutionError,
     ResponseParseError,
+    ResponseTooLargeError,
     ServiceError,
     TimeoutError,
 )
@@ -378,7 +379,7 @@ class BaseClient:
                 result, failure = _TIMEOUT_ATTEMPT, exc
             except ConnectionError as exc:
                 result, failure = _CONNECTION_ATTEMPT, exc
-            except ResponseParseError as exc:  # the body exceeded max_response_bytes
+            except ResponseTooLargeError as exc:  # not retried: the same body would come back
                 self._log_attempt(
                     op, attempt, exc.status_code, exc.request_id, started, note=type(exc).__name__
                 )
@@ -388,9 +389,7 @@ class BaseClient:
             else:
                 status = response.status
                 request_id = response.headers.get("x-amzn-RequestId")
-                if status < 300:
-                    retry.after_attempt(state, SUCCESSFUL_ATTEMPT)
-                    self._log_attempt(op, attempt, status, request_id, started)
+                if 200 <= status < 300:
                     try:
                         parsed = parse_response(
                             op.response_cls,
@@ -400,8 +399,15 @@ class BaseClient:
                             request_id=request_id,
                         )
                     except ResponseParseError as exc:
+                        # A failure, not retried: no quota refund, as for any failure.
+                        retry.after_attempt(state, AttemptResult(status_code=status))
+                        self._log_attempt(
+                            op, attempt, status, request_id, started, note=type(exc).__name__
+                        )
                         exc.attempts = attempt
                         raise
+                    retry.after_attempt(state, SUCCESSFUL_ATTEMPT)
+                    self._log_attempt(op, attempt, status, request_id, started)
                     parsed._response_metadata = ResponseMetadata(
                         request_id, status, attempt - 1, response.headers
                     )
@@ -418,9 +424,13 @@ class BaseClient:
                     )
                     attempt -= 1  # the corrected retry is free: it does not count as an attempt
                     continue
+                message = info.message
+                if 300 <= status < 400:  # the transport never follows redirects
+                    redirect = f"HTTP {status} redirect from the service, not followed"
+                    message = f"{redirect}: {message}" if message else redirect
                 cls = self._service.error_classes.get(info.code, ServiceError)
                 failure = cls(
-                    info.message,
+                    message,
                     code=info.code,
                     status_code=status,
                     request_id=request_id,

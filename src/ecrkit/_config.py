@@ -35,7 +35,7 @@ class ClientConfig:
         max_pool_connections: connections kept per client (default 100).
         use_fips_endpoint / use_dualstack_endpoint: endpoint variants.
         max_response_bytes: a successful response larger than this raises
-            ``ResponseParseError``; an error response is cut to it (default 64 MiB).
+            ``ResponseTooLargeError``; an error response is cut to it (default 64 MiB).
     """
 
     retry_mode: RetryMode | None = None

@@ -8,6 +8,7 @@
     ├── EndpointResolutionError (also ValueError) no endpoint for this region/flags
     ├── TransportError                           the request did not get an HTTP answer
     │   ├── ConnectionError                      connect/reset/DNS failures
+    │   ├── ResponseTooLargeError                a 2xx body over max_response_bytes
     │   └── TimeoutError (also builtins.TimeoutError)
     ├── ResponseParseError                       a 2xx body that does not fit the model
     ├── ServiceError                             the service answered with an error
@@ -34,6 +35,7 @@ __all__ = [
     "PaginationError",
     "ParamValidationError",
     "ResponseParseError",
+    "ResponseTooLargeError",
     "ServiceError",
     "TimeoutError",
     "TransportError",
@@ -52,7 +54,9 @@ class EcrkitError(Exception):
     ``__dict__`` without calling ``__init__``, whose signature differs per class.
     """
 
-    #: How many attempts the call made before giving up (set by the client).
+    #: HTTP attempts: how many requests the call sent before giving up, the first
+    #: included (set by the client; a free clock-skew retry is not counted). A waiter
+    #: counts its calls of the operation in ``WaiterError.polls`` instead.
     attempts: int = 1
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -96,6 +100,27 @@ class ConnectionError(TransportError):
 
 class TimeoutError(TransportError, builtins.TimeoutError):
     """A connect, read or total timeout expired."""
+
+
+class ResponseTooLargeError(TransportError):
+    """A successful response's body is larger than ``max_response_bytes``.
+
+    Not retried (the same body would come back); the connection is dropped unread.
+    An error response over the limit is cut at it instead (its status decides).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation_name: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.operation_name = operation_name
+        self.status_code = status_code
+        self.request_id = request_id
+        super().__init__(message)
 
 
 class ResponseParseError(EcrkitError):
@@ -196,8 +221,10 @@ class WaiterError(EcrkitError):
     """A waiter stopped without reaching its success state.
 
     ``last_response`` is the last successful response (or ``None``),
-    ``last_error`` the last service error (or ``None``), ``attempts`` the
-    number of calls made.
+    ``last_error`` the last service error (or ``None``), ``polls`` the number of
+    calls of the operation the waiter made (each of which may have sent several
+    HTTP attempts: ``last_error.attempts``). ``attempts`` is the same number as
+    ``polls``, kept for compatibility; read ``polls``.
     """
 
     def __init__(
@@ -207,13 +234,17 @@ class WaiterError(EcrkitError):
         *,
         last_response: Any = None,
         last_error: ServiceError | None = None,
-        attempts: int = 0,
+        polls: int = 0,
+        attempts: int | None = None,
     ) -> None:
         self.waiter_name = waiter_name
         self.reason = reason
         self.last_response = last_response
         self.last_error = last_error
-        self.attempts = attempts
+        #: Calls of the operation (polls) the waiter made.
+        self.polls = polls if attempts is None else attempts
+        #: The same as ``polls`` (a waiter's old name for it); not HTTP attempts.
+        self.attempts = self.polls
         super().__init__(f"Waiter {waiter_name} failed: {reason}")
 
 

@@ -20,12 +20,22 @@ _EXCERPT = 200
 
 @dataclass(frozen=True, slots=True)
 class ResponseMetadata:
-    """Facts about the HTTP exchange behind a response (not part of its data)."""
+    """Facts about the HTTP exchange behind a response (not part of its data).
+
+    ``retry_attempts`` counts *retries* (botocore's ``RetryAttempts``): 0 when the
+    first request succeeded. :attr:`attempts` is the HTTP attempts, retries plus the
+    first, the number an error's ``attempts`` gives for a call that failed.
+    """
 
     request_id: str | None = None
     http_status_code: int = 0
     retry_attempts: int = 0
     http_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def attempts(self) -> int:
+        """HTTP attempts the call sent: ``retry_attempts + 1``."""
+        return self.retry_attempts + 1
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The transport's headers are a read-only multidict view, which neither

@@ -206,7 +206,7 @@ class Waiter(Generic[Resp]):
                     self._describe("a failure state was reached", response, error),
                     last_response=response,
                     last_error=error,
-                    attempts=attempts,
+                    polls=attempts,
                 )
             if state is None and error is not None:
                 raise WaiterUnexpectedError(
@@ -214,7 +214,7 @@ class Waiter(Generic[Resp]):
                     f"unexpected error {error.code}: {error.message}",
                     last_response=None,
                     last_error=error,
-                    attempts=attempts,
+                    polls=attempts,
                 )
             if smithy:
                 remaining = max_wait - (self._monotonic() - started)
@@ -240,7 +240,7 @@ class Waiter(Generic[Resp]):
             self._describe(why, response, error),
             last_response=response,
             last_error=error,
-            attempts=attempts,
+            polls=attempts,
         )
 
     def _describe(self, why: str, response: Any, error: ServiceError | None) -> str:
