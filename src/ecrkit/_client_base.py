@@ -171,6 +171,9 @@ class ServiceInfo(NamedTuple):
     partitions: Callable[[], Mapping[str, Any]]
     error_classes: Mapping[str, type[ServiceError]]
     paginators: frozenset[str]
+    #: The model's ``serviceId`` ("ECR"): it names the ``AWS_ENDPOINT_URL_<ID>``
+    #: variable and the shared config's ``services`` subsection.
+    service_id: str
 
 
 class _Runtime(NamedTuple):
