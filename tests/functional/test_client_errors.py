@@ -281,6 +281,7 @@ async def test_asyncio_timeout_around_a_call_is_the_builtin_timeout() -> None:
     hang = Hang()
     client, transport = make_client(hang)
     async with client as ecr:
+        await ecr._start()  # the set-up (a worker thread) is not what this times out
         with pytest.raises(builtins.TimeoutError) as caught:
             async with asyncio.timeout(0.01):
                 await ecr.describe_registry()
