@@ -55,14 +55,18 @@ def endpoint_env_names(service_id: str) -> tuple[str, str]:
     return f"AWS_ENDPOINT_URL_{service_key(service_id).upper()}", "AWS_ENDPOINT_URL"
 
 
-#: ecrkit field -> (botocore logical name, environment variable).
+#: ecrkit field -> (botocore logical name, environment variable, config file key).
 _VARIABLES = {
-    "retry_mode": ("retry_mode", "AWS_RETRY_MODE"),
-    "max_attempts": ("max_attempts", "AWS_MAX_ATTEMPTS"),
-    "use_fips_endpoint": ("use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT"),
-    "use_dualstack_endpoint": ("use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT"),
-    "ca_bundle": ("ca_bundle", "AWS_CA_BUNDLE"),
-    "app_id": ("user_agent_appid", "AWS_SDK_UA_APP_ID"),
+    "retry_mode": ("retry_mode", "AWS_RETRY_MODE", "retry_mode"),
+    "max_attempts": ("max_attempts", "AWS_MAX_ATTEMPTS", "max_attempts"),
+    "use_fips_endpoint": ("use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
+    "use_dualstack_endpoint": (
+        "use_dualstack_endpoint",
+        "AWS_USE_DUALSTACK_ENDPOINT",
+        "use_dualstack_endpoint",
+    ),
+    "ca_bundle": ("ca_bundle", "AWS_CA_BUNDLE", "ca_bundle"),
+    "app_id": ("user_agent_appid", "AWS_SDK_UA_APP_ID", "sdk_ua_app_id"),
 }
 
 
@@ -85,8 +89,8 @@ def load(profile: str | None, service_id: str) -> SharedConfig:
         _log.debug("No shared config settings (profile %r)", profile, exc_info=True)
         return SharedConfig(region=_region(None), session=session)
     found: dict[str, Setting] = {}
-    for field, (name, env) in _VARIABLES.items():
-        setting = _variable(session, name, env, where)
+    for field, (name, env, key) in _VARIABLES.items():
+        setting = _variable(session, name, env, key in scoped, where)
         if setting is not None:
             found[field] = setting
     region = scoped.get("region")
@@ -102,8 +106,15 @@ def _region(profile_region: Setting | None) -> Setting | None:
     return profile_region
 
 
-def _variable(session: Any, name: str, env: str, where: str) -> Setting | None:
-    for methods, source in ((("env",), env), (("config",), where)):
+def _variable(session: Any, name: str, env: str, in_profile: bool, where: str) -> Setting | None:
+    """botocore's value from the variable, else from the profile; ``None`` when neither
+    sets it (botocore's own default, e.g. ``retry_mode = standard``, is not a setting)."""
+    for methods, source, present in (
+        (("env",), env, bool(os.environ.get(env))),
+        (("config",), where, in_profile),
+    ):
+        if not present:
+            continue
         try:
             value = session.get_config_variable(name, methods=methods)
         except ValueError as exc:  # botocore's conversion, e.g. int("many")
