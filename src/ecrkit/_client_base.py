@@ -411,7 +411,6 @@ class BaseClient:
                     self._credentials_arg,
                     self._profile,
                     process_timeout=cfg.credentials_timeout,
-                    botocore_session=ready.botocore_session,
                 ),
                 now=self._now,
                 load_timeout=cfg.credentials_timeout,

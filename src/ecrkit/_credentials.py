@@ -168,18 +168,10 @@ class BotocoreChainProvider:
     run that long, so that a hung one cannot hold a worker thread (and shutdown).
     """
 
-    def __init__(
-        self,
-        profile: str | None = None,
-        process_timeout: float | None = None,
-        *,
-        session: Any = None,
-    ) -> None:
+    def __init__(self, profile: str | None = None, process_timeout: float | None = None) -> None:
         self.profile = profile
         self.process_timeout = process_timeout
         self._botocore_creds: Any = None
-        #: A botocore session to use (the client's set-up already made one), else a new one.
-        self._session = session
 
     def __repr__(self) -> str:
         return f"BotocoreChainProvider(profile={self.profile!r})"
@@ -207,7 +199,7 @@ class BotocoreChainProvider:
 
     def _load_sync(self) -> Credentials | None:
         if self._botocore_creds is None:
-            session, self._session = self._session or _botocore_session(self.profile), None
+            session = _botocore_session(self.profile)
             if self.process_timeout is not None:
                 _bound_credential_process(session, self.process_timeout)
             self._botocore_creds = session.get_credentials()
@@ -281,7 +273,6 @@ class CredentialResolver:
         profile: str | None = None,
         *,
         process_timeout: float | None = None,
-        botocore_session: Any = None,
     ) -> None:
         self.profile = profile
         providers: list[CredentialProvider] = []
@@ -292,7 +283,7 @@ class CredentialResolver:
             return
         if profile is None:
             providers.append(EnvProvider())
-        providers.append(BotocoreChainProvider(profile, process_timeout, session=botocore_session))
+        providers.append(BotocoreChainProvider(profile, process_timeout))
         self.providers = tuple(providers)
 
     def __repr__(self) -> str:

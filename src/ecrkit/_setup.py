@@ -32,8 +32,6 @@ class Prepared(NamedTuple):
     signing_region: str
     config: ClientConfig
     network: NetworkSettings
-    #: The botocore session that read the shared config (the credential chain reuses it).
-    botocore_session: Any
 
 
 #: ClientConfig field -> SharedConfig field, for the settings a profile may give.
@@ -123,6 +121,4 @@ def prepare(
         proxy=select_proxy(url, cfg.proxies, cfg.proxy_headers),
         ssl=tls_context(cfg.verify, bundle),
     )
-    return Prepared(
-        region, url, signing_region, replace(cfg, user_agent_appid=app_id), network, shared.session
-    )
+    return Prepared(region, url, signing_region, replace(cfg, user_agent_appid=app_id), network)

@@ -1,15 +1,23 @@
 """The client settings of the shared AWS config file (``~/.aws/config``, ``AWS_CONFIG_FILE``).
 
-botocore reads these for a client, and so does ecrkit, with botocore's own code and
-therefore its precedence (environment variable over the profile's value):
-``region``, ``retry_mode``, ``max_attempts``, ``endpoint_url`` (the ``services``
-section's entry for this service, then the profile's global one),
-``ignore_configured_endpoint_urls``, ``use_fips_endpoint``, ``use_dualstack_endpoint``,
-``ca_bundle`` and ``sdk_ua_app_id``. Arguments beat both; :mod:`ecrkit._setup`
-applies that.
+botocore reads these for a client, and so does ecrkit, with botocore's precedence
+(environment variable over the profile's value): ``region``, ``retry_mode``,
+``max_attempts``, ``endpoint_url`` (the ``services`` section's entry for this
+service, then the profile's global one), ``ignore_configured_endpoint_urls``,
+``use_fips_endpoint``, ``use_dualstack_endpoint``, ``ca_bundle`` and
+``sdk_ua_app_id``. Arguments beat both; :mod:`ecrkit._setup` applies that.
+
+The files are parsed by botocore's own reader (``botocore.configloader``: profile
+sections, nested ``services`` subsections, the credentials file's profiles merged in
+as ``Session.full_config`` does), and the profile is chosen as botocore chooses it
+(the argument, ``AWS_DEFAULT_PROFILE``, ``AWS_PROFILE``, then ``default``). The
+precedence between variables and the profile is the few lines below, checked
+against botocore's ``create_client`` setting by setting (``tests/unit/
+test_shared_config.py``). Not ``botocore.session``: importing it costs 150-400 ms,
+which would land on every client's first call even with explicit credentials.
 
 :func:`load` reads the files: it blocks, so it runs once per client, in the worker
-thread of the client's set-up. botocore is imported there, never per request.
+thread of the client's set-up; without a config file nothing is imported.
 """
 
 from __future__ import annotations
@@ -41,8 +49,6 @@ class SharedConfig(NamedTuple):
     use_dualstack_endpoint: Setting | None = None
     ca_bundle: Setting | None = None
     app_id: Setting | None = None
-    #: The ``botocore.session.Session`` that read them: the credential chain reuses it.
-    session: Any = None
 
 
 def service_key(service_id: str) -> str:
@@ -55,48 +61,91 @@ def endpoint_env_names(service_id: str) -> tuple[str, str]:
     return f"AWS_ENDPOINT_URL_{service_key(service_id).upper()}", "AWS_ENDPOINT_URL"
 
 
-#: ecrkit field -> (botocore logical name, environment variable, config file key).
+#: ecrkit field -> (environment variable, profile key).
 _VARIABLES = {
-    "retry_mode": ("retry_mode", "AWS_RETRY_MODE", "retry_mode"),
-    "max_attempts": ("max_attempts", "AWS_MAX_ATTEMPTS", "max_attempts"),
-    "use_fips_endpoint": ("use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
-    "use_dualstack_endpoint": (
-        "use_dualstack_endpoint",
-        "AWS_USE_DUALSTACK_ENDPOINT",
-        "use_dualstack_endpoint",
-    ),
-    "ca_bundle": ("ca_bundle", "AWS_CA_BUNDLE", "ca_bundle"),
-    "app_id": ("user_agent_appid", "AWS_SDK_UA_APP_ID", "sdk_ua_app_id"),
+    "retry_mode": ("AWS_RETRY_MODE", "retry_mode"),
+    "max_attempts": ("AWS_MAX_ATTEMPTS", "max_attempts"),
+    "use_fips_endpoint": ("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
+    "use_dualstack_endpoint": ("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"),
+    "ca_bundle": ("AWS_CA_BUNDLE", "ca_bundle"),
+    "app_id": ("AWS_SDK_UA_APP_ID", "sdk_ua_app_id"),
 }
+#: botocore's conversions of the typed settings (``ensure_boolean``, ``int``).
+_BOOLEAN = frozenset({"use_fips_endpoint", "use_dualstack_endpoint"})
+
+
+def _ensure_boolean(value: object) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() == "true"
 
 
 def load(profile: str | None, service_id: str) -> SharedConfig:
     """Read the settings (blocking: call from a worker thread).
 
-    A missing profile or an unreadable config file yields no settings here (the
-    credential chain reports those); a value botocore cannot convert
+    A missing profile or an unreadable config file yields no profile settings here
+    (the credential chain reports those); a value botocore would not convert
     (``max_attempts = many``) or a ``services`` section that does not exist is a
     ``ValueError`` naming the setting and the profile.
     """
-    import botocore.exceptions  # type: ignore[import-untyped]
-    import botocore.session  # type: ignore[import-untyped]
-
-    session = botocore.session.Session(profile=profile)
-    where = f"the shared config file (profile {profile or 'default'!r})"
-    try:
-        scoped = session.get_scoped_config()
-    except (botocore.exceptions.ProfileNotFound, botocore.exceptions.ConfigParseError):
-        _log.debug("No shared config settings (profile %r)", profile, exc_info=True)
-        return SharedConfig(region=_region(None), session=session)
+    name = profile or _env("AWS_DEFAULT_PROFILE") or _env("AWS_PROFILE")
+    where = f"the shared config file (profile {name or 'default'!r})"
+    full = _full_config()
+    profiles = full.get("profiles", {})
+    scoped: dict[str, Any] = profiles.get(name or "default", {})
+    if name is not None and name not in profiles:
+        _log.debug("No shared config settings: profile %r not found", name)
     found: dict[str, Setting] = {}
-    for field, (name, env, key) in _VARIABLES.items():
-        setting = _variable(session, name, env, key in scoped, where)
-        if setting is not None:
-            found[field] = setting
+    for field, (env, key) in _VARIABLES.items():
+        if _env(env) is not None:
+            source, raw = env, _env(env)
+        elif scoped.get(key) not in (None, ""):
+            source, raw = where, scoped[key]
+        else:
+            continue
+        value: Any = raw
+        if field in _BOOLEAN:
+            value = _ensure_boolean(raw)
+        elif field == "max_attempts":
+            try:
+                value = int(raw)  # type: ignore[arg-type]
+            except ValueError as exc:
+                raise ValueError(f"max_attempts in {source} is not valid: {exc}") from None
+        found[field] = Setting(value, source)
     region = scoped.get("region")
     found_region = _region(Setting(region, where) if isinstance(region, str) and region else None)
-    endpoint = _endpoint_url(session, scoped, service_id, where)
-    return SharedConfig(region=found_region, endpoint_url=endpoint, session=session, **found)
+    endpoint = _endpoint_url(full, scoped, service_id, where)
+    return SharedConfig(region=found_region, endpoint_url=endpoint, **found)
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
+def _full_config() -> dict[str, Any]:
+    """botocore's ``Session.full_config``: the config file, the credentials file's
+    profiles merged in; ``{}`` when neither exists (then botocore is not imported)."""
+    config_file = os.path.expanduser(_env("AWS_CONFIG_FILE") or "~/.aws/config")
+    credentials_file = os.path.expanduser(
+        _env("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials"
+    )
+    if not os.path.isfile(config_file) and not os.path.isfile(credentials_file):
+        return {}
+    import botocore.configloader  # type: ignore[import-untyped]
+    import botocore.exceptions  # type: ignore[import-untyped]
+
+    try:
+        try:
+            full: dict[str, Any] = botocore.configloader.load_config(config_file)
+        except botocore.exceptions.ConfigNotFound:
+            full = {"profiles": {}}
+        try:
+            for name, values in botocore.configloader.raw_config_parse(credentials_file).items():
+                full["profiles"].setdefault(name, {}).update(values)
+        except botocore.exceptions.ConfigNotFound:
+            pass
+    except botocore.exceptions.ConfigParseError:
+        _log.debug("No shared config settings: unreadable config file", exc_info=True)
+        return {}
+    return full
 
 
 def _region(profile_region: Setting | None) -> Setting | None:
@@ -106,43 +155,28 @@ def _region(profile_region: Setting | None) -> Setting | None:
     return profile_region
 
 
-def _variable(session: Any, name: str, env: str, in_profile: bool, where: str) -> Setting | None:
-    """botocore's value from the variable, else from the profile; ``None`` when neither
-    sets it (botocore's own default, e.g. ``retry_mode = standard``, is not a setting)."""
-    for methods, source, present in (
-        (("env",), env, bool(os.environ.get(env))),
-        (("config",), where, in_profile),
-    ):
-        if not present:
-            continue
-        try:
-            value = session.get_config_variable(name, methods=methods)
-        except ValueError as exc:  # botocore's conversion, e.g. int("many")
-            raise ValueError(f"{name} in {source} is not valid: {exc}") from None
-        if value is not None and value != "":
-            return Setting(value, source)
-    return None
-
-
 def _endpoint_url(
-    session: Any, scoped: dict[str, Any], service_id: str, where: str
+    full: dict[str, Any], scoped: dict[str, Any], service_id: str, where: str
 ) -> Setting | None:
-    """botocore's configured endpoint: service variable, global variable, ``services``, profile."""
-    import botocore.exceptions
-    from botocore.configprovider import ConfiguredEndpointProvider  # type: ignore[import-untyped]
-
-    if session.get_config_variable("ignore_configured_endpoint_urls"):
-        return None
-    provider = ConfiguredEndpointProvider(
-        full_config=session.full_config, scoped_config=scoped, client_name=service_key(service_id)
-    )
-    try:
-        url = provider.provide()
-    except botocore.exceptions.InvalidConfigError as exc:
-        raise ValueError(f"endpoint_url in {where}: {exc}") from None
-    if not url:
+    """botocore's configured endpoint: service variable, global variable, the
+    profile's ``services`` section entry, the profile's ``endpoint_url``."""
+    ignore = _env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    if _ensure_boolean(
+        ignore if ignore is not None else scoped.get("ignore_configured_endpoint_urls", False)
+    ):
         return None
     for name in endpoint_env_names(service_id):
-        if os.environ.get(name) == url:
-            return Setting(url, name)
-    return Setting(url, where)
+        if _env(name):
+            return Setting(os.environ[name], name)
+    if "services" in scoped:
+        section = full.get("services", {}).get(scoped["services"])
+        if not section:
+            raise ValueError(
+                f"endpoint_url in {where}: the profile uses the services section "
+                f"{scoped['services']!r}, which does not exist"
+            )
+        url = section.get(service_key(service_id), {}).get("endpoint_url")
+        if url:
+            return Setting(url, f"{where}, services section {scoped['services']!r}")
+    url = scoped.get("endpoint_url")
+    return Setting(url, where) if url else None

@@ -37,6 +37,7 @@ from ecrkit._exceptions import (
 from ecrkit._network import NetworkSettings
 
 __all__ = [
+    "AIOHTTP_VERSION",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "AiohttpTransport",
     "HttpRequest",
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
+#: For the User-Agent's ``md/aiohttp#<version>`` (only this module imports aiohttp).
+AIOHTTP_VERSION: Final = aiohttp.__version__
 _SKIP_AUTO_HEADERS: Final = ("Content-Type",)
 
 
