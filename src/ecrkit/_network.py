@@ -161,7 +161,7 @@ def check_verify(verify: Verify) -> None:
             "TLS certificate verification is disabled (ClientConfig(verify=False)): any "
             "server can impersonate the endpoint. Use it for local testing only.",
             InsecureTLSWarning,
-            stacklevel=4,
+            stacklevel=3,
         )
         return
     if verify is None or verify is True or isinstance(verify, ssl.SSLContext):
