@@ -171,3 +171,34 @@ def test_bad_proxies_fail_at_construction(proxies: dict[str, str], message: str)
     with pytest.raises(ValueError, match=message) as caught:
         _client("http://127.0.0.1:9", proxies=proxies)
     assert "pw" not in str(caught.value)
+
+
+async def test_the_proxy_is_chosen_once_per_client_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+    import urllib.request
+
+    import ecrkit._user_agent
+
+    looked_up: list[str] = []
+    real = urllib.request.getproxies
+
+    def recording() -> dict[str, str]:
+        looked_up.append(threading.current_thread().name)
+        return real()
+
+    monkeypatch.setattr(urllib.request, "getproxies", recording)
+    built = []
+    real_ua = ecrkit._user_agent.build_user_agent
+    monkeypatch.setattr(
+        "ecrkit._setup.build_user_agent", lambda *a, **k: built.append(1) or real_ua(*a, **k)
+    )
+    async with ecr_stub() as stub, proxy_server() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        async with _client(stub.url) as ecr:
+            for _ in range(5):
+                await ecr.describe_repositories()
+        assert len(proxy.forwarded) == 5
+    assert len(looked_up) == 1 and looked_up[0] != threading.main_thread().name
+    assert built == [1]
