@@ -119,6 +119,7 @@ def prepare(
             *sdk, retry_mode=cfg.retry_mode, app_id=app_id, extra=cfg.user_agent_extra
         ),
         proxy=select_proxy(url, cfg.proxies, cfg.proxy_headers),
-        ssl=tls_context(cfg.verify, bundle),
+        # A plain-http endpoint needs no trust: no bundle is loaded (tens of ms) for it.
+        ssl=tls_context(cfg.verify, bundle) if url.startswith("https:") else None,
     )
     return Prepared(region, url, signing_region, replace(cfg, user_agent_appid=app_id), network)

@@ -160,3 +160,11 @@ async def test_the_context_is_built_once_per_client_off_the_event_loop(
         for _ in range(5):
             await ecr.describe_repositories()
     assert len(built) == 1 and built[0] != threading.main_thread().name
+
+
+async def test_a_plain_http_endpoint_loads_no_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS_CA_BUNDLE is for TLS: an http:// endpoint neither loads nor checks it."""
+    monkeypatch.setenv("AWS_CA_BUNDLE", "/nonexistent/ca.pem")
+    async with ecr_stub() as stub, _client(stub.url) as ecr:
+        await ecr.describe_repositories()
+    assert len(stub.seen) == 1
