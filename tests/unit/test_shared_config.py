@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import botocore.config
+import botocore.exceptions
 import botocore.session
 import pytest
 
 import ecrkit._setup
+import ecrkit._shared_config
 from ecrkit import ClientConfig
 from ecrkit._generated import endpoint_rules
 from ecrkit._setup import Prepared, prepare
@@ -204,3 +206,41 @@ def test_a_bad_profile_value_names_the_setting_and_the_profile(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     with pytest.raises(ValueError, match=message):
         _ecrkit(ROWS["region" if "region" in line else "retry_mode"], "profile")
+
+
+@pytest.mark.parametrize(
+    ("config_text", "credentials_text", "env_profile"),
+    [
+        ("[profile dev]\nretry_mode = adaptive\nregion = eu-north-1\n", "", "dev"),
+        ("[default]\nregion = eu-north-1\n", "[default]\nregion = sa-east-1\n", None),
+        ("", "[dev]\nregion = ap-east-1\nmax_attempts = 9\n", "dev"),
+        ("[profile dev]\nregion = eu-north-1\n", "", "missing"),
+    ],
+)
+def test_the_profile_is_chosen_and_merged_as_botocore_does(
+    config_text: str,
+    credentials_text: str,
+    env_profile: str | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AWS_PROFILE picks the profile; the credentials file's profiles are merged in."""
+    (tmp_path / "config").write_text(config_text)
+    (tmp_path / "credentials").write_text(credentials_text)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    if env_profile:
+        monkeypatch.setenv("AWS_PROFILE", env_profile)
+    shared = ecrkit._shared_config.load(None, "ECR")
+    if env_profile == "missing":
+        with pytest.raises(botocore.exceptions.ProfileNotFound):
+            botocore.session.Session().create_client("ecr", region_name="us-east-1")
+        assert shared.region is None and shared.retry_mode is None  # no settings
+        return
+    client = botocore.session.Session().create_client("ecr")
+    assert shared.region is not None and shared.region.value == client.meta.region_name
+    retries = client.meta.config.retries
+    mode = shared.retry_mode.value if shared.retry_mode else "standard"
+    assert mode == retries["mode"]
+    attempts = shared.max_attempts.value if shared.max_attempts else 3
+    assert attempts == retries.get("total_max_attempts", 3)
