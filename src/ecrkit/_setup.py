@@ -57,11 +57,14 @@ def merge_config(
         setting: Setting | None = getattr(shared, key)
         if getattr(given, field) is not None or setting is None or setting.source in _ENV_SOURCES:
             continue
+        value = setting.value
         try:
-            replace(given, **{field: setting.value}).resolved()
+            if field == "max_attempts":
+                value = int(value)  # botocore's conversion
+            replace(given, **{field: value}).resolved()
         except (ValueError, TypeError) as exc:
-            raise ValueError(f"{field} in {setting.source}: {exc}") from None
-        changes[field] = setting.value
+            raise ValueError(f"{field} in {setting.source} is not valid: {exc}") from None
+        changes[field] = value
     if not changes:
         return resolved
     return replace(resolved, **changes).resolved()

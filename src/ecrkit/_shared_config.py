@@ -82,9 +82,9 @@ def load(profile: str | None, service_id: str) -> SharedConfig:
     """Read the settings (blocking: call from a worker thread).
 
     A missing profile or an unreadable config file yields no profile settings here
-    (the credential chain reports those); a value botocore would not convert
-    (``max_attempts = many``) or a ``services`` section that does not exist is a
-    ``ValueError`` naming the setting and the profile.
+    (the credential chain reports those); a ``services`` section that does not exist
+    is a ``ValueError`` naming the profile. Values are as written (booleans
+    converted as botocore does); :func:`ecrkit._setup.merge_config` checks the rest.
     """
     name = profile or _env("AWS_DEFAULT_PROFILE") or _env("AWS_PROFILE")
     where = f"the shared config file (profile {name or 'default'!r})"
@@ -101,15 +101,9 @@ def load(profile: str | None, service_id: str) -> SharedConfig:
             source, raw = where, scoped[key]
         else:
             continue
-        value: Any = raw
-        if field in _BOOLEAN:
-            value = _ensure_boolean(raw)
-        elif field == "max_attempts":
-            try:
-                value = int(raw)  # type: ignore[arg-type]
-            except ValueError as exc:
-                raise ValueError(f"max_attempts in {source} is not valid: {exc}") from None
-        found[field] = Setting(value, source)
+        # max_attempts stays text: it is converted (and a bad one reported) only where
+        # it is used, so that an argument that wins over it is not held up by it.
+        found[field] = Setting(_ensure_boolean(raw) if field in _BOOLEAN else raw, source)
     region = scoped.get("region")
     found_region = _region(Setting(region, where) if isinstance(region, str) and region else None)
     endpoint = _endpoint_url(full, scoped, service_id, where)

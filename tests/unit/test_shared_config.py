@@ -190,7 +190,8 @@ def test_the_services_section_wins_over_the_profiles_endpoint_url(
         ("max_attempts = many", "max_attempts in the shared config file .profile 'p'."),
         (
             "max_attempts = 0",
-            "max_attempts in the shared config file .profile 'p'.: max_attempts must be at least 1",
+            "max_attempts in the shared config file .profile 'p'. is not valid: "
+            "max_attempts must be at least 1",
         ),
         ("retry_mode = sometimes", "retry_mode in the shared config file .profile 'p'."),
         ("services = nowhere", "endpoint_url in the shared config file .profile 'p'."),
@@ -242,5 +243,17 @@ def test_the_profile_is_chosen_and_merged_as_botocore_does(
     retries = client.meta.config.retries
     mode = shared.retry_mode.value if shared.retry_mode else "standard"
     assert mode == retries["mode"]
-    attempts = shared.max_attempts.value if shared.max_attempts else 3
+    attempts = int(shared.max_attempts.value) if shared.max_attempts else 3
     assert attempts == retries.get("total_max_attempts", 3)
+
+
+def test_an_argument_wins_over_a_bad_profile_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile p]\nmax_attempts = many\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    prepared = _ecrkit(ROWS["max_attempts"], "argument")  # max_attempts=7 given
+    assert prepared.config.max_attempts == 7
+    with pytest.raises(ValueError, match="max_attempts in the shared config file"):
+        _ecrkit(ROWS["max_attempts"], "profile")
