@@ -148,7 +148,9 @@ def test_precedence_matches_botocore(
 ) -> None:
     row = ROWS[setting]
     if setting == "region" and level == "default":
-        pytest.skip("no region anywhere: botocore's client has None, ecrkit raises (tested below)")
+        pytest.skip(
+            "no region anywhere: botocore's client has None, ecrkit raises (test_no_region)"
+        )
     config = tmp_path / "config"
     profile = row.profile if level in ("argument", "environment", "profile") else ""
     config.write_text(f"[profile p]\n{profile}\n{SERVICES}")
@@ -257,3 +259,13 @@ def test_an_argument_wins_over_a_bad_profile_value(
     assert prepared.config.max_attempts == 7
     with pytest.raises(ValueError, match="max_attempts in the shared config file"):
         _ecrkit(ROWS["max_attempts"], "profile")
+
+
+def test_no_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No argument, variable or profile region: an EndpointResolutionError before anything is sent."""
+    from ecrkit.errors import EndpointResolutionError
+
+    (tmp_path / "config").write_text("[profile p]\nretry_mode = standard\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    with pytest.raises(EndpointResolutionError, match="No AWS region"):
+        _ecrkit(ROWS["region"], "profile")
