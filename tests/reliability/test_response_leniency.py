@@ -44,6 +44,7 @@ from ecrkit.models import (
     SigningRule,
 )
 from tests._hypothesis import examples
+from tests._pins import needs_pinned_botocore
 from tests._shapes import instants, wire_values
 from tests.reliability.test_hostile_responses import (
     REQUEST_ID,
@@ -54,6 +55,8 @@ from tests.reliability.test_hostile_responses import (
     replaced,
     to_json,
 )
+
+pytestmark = needs_pinned_botocore
 
 SERVICE = botocore.session.get_session().get_service_model("ecr")
 OPS = sorted(SERVICE.operation_names)

@@ -18,6 +18,9 @@ import ecrkit._shared_config
 from ecrkit import ClientConfig
 from ecrkit._generated import endpoint_rules
 from ecrkit._setup import Prepared, prepare
+from tests._pins import needs_pinned_botocore
+
+pytestmark = needs_pinned_botocore
 
 
 class Row(NamedTuple):

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 import ecrkit.models as models
 from ecrkit._generated import typed_dicts
 from ecrkit.enums import TagStatus
+from tests._pins import needs_pinned_botocore
 
 NAMES = sorted(typed_dicts.__all__)
 
@@ -44,6 +45,7 @@ def _request_structures() -> set[str]:
     return seen
 
 
+@needs_pinned_botocore
 def test_one_typed_dict_per_request_structure() -> None:
     assert {n.removesuffix("Dict") for n in NAMES} == _request_structures()
     for name in NAMES:
