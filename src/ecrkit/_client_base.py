@@ -31,6 +31,7 @@ from ._credentials import (
     CredentialResolver,
     Credentials,
     RefreshingCredentials,
+    StaticProvider,
     configured_endpoint_url,
     resolve_region,
 )
@@ -662,3 +663,57 @@ def _plain(value: object) -> object:
     if isinstance(value, Mapping):
         return dict(cast("Mapping[object, object]", value))
     return value
+
+
+#: What a stubbed client signs with (``stub_runtime``): never a real key.
+STUB_CREDENTIALS = Credentials("AKIDSTUBBEDECRKIT", "ecrkit-stubbed-secret-key")
+
+
+def stub_runtime(
+    client: BaseClient, transport: Transport, sleep: Callable[[float], Awaitable[object]]
+) -> Callable[[], None]:
+    """Route ``client``'s calls to ``transport`` until the returned function restores it.
+
+    The seam of ``ecrkit.testing.Stubber``, for any client. While routed, the real
+    pipeline runs (validation, serialization, signing, parsing, typed errors) but
+    nothing is resolved: the region is ``region=`` (else us-east-1), the credentials
+    are :data:`STUB_CREDENTIALS`, every call makes one attempt (no retries), and
+    waiters made from the client sleep through ``sleep`` on a clock that advances by
+    what they asked to wait. A client's real runtime, if it had one, comes back.
+    """
+    state = vars(client)
+    if "_start" in state:
+        raise RuntimeError(f"{type(client).__name__} is already stubbed")
+    saved = (client._runtime, client._sleep, client._clock)
+    injected = _InjectedSleep(sleep)
+    made: list[_Runtime] = []
+
+    async def start() -> _Runtime:
+        if client._closed:
+            raise client._closed_error()
+        loop = asyncio.get_running_loop()
+        if not made or made[0].loop is not loop or made[0].fork_generation != _fork_generation:
+            region = client._region_arg or "us-east-1"
+            made[:] = [
+                _Runtime(
+                    region=region,
+                    url=f"https://{client._service.signing_name}.{region}.stubbed.invalid/",
+                    signing_region=region,
+                    credentials=RefreshingCredentials(StaticProvider(STUB_CREDENTIALS)),
+                    transport=transport,
+                    retry=make_retry_strategy("standard", 1),
+                    loop=loop,
+                    fork_generation=_fork_generation,
+                )
+            ]
+        return made[0]
+
+    client._runtime = None
+    state["_start"] = start  # an instance attribute: _invoke finds it instead of the method
+    client._sleep, client._clock = injected.sleep, injected.monotonic
+
+    def restore() -> None:
+        state.pop("_start", None)
+        client._runtime, client._sleep, client._clock = saved
+
+    return restore
