@@ -175,7 +175,7 @@ def test_invalid_responses_fail_when_added() -> None:
     with pytest.raises(ValueError, match=r"image_details\[0\]\.image_tags"):
         stub.add_response("describe_images", {"image_details": [{"image_tags": "v1"}]})
     with pytest.raises(TypeError, match="a ListImagesResponse is not a DescribeImagesResponse"):
-        stub.add_response("describe_images", ListImagesResponse())
+        stub.add_response("describe_images", ListImagesResponse())  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     with pytest.raises(ValueError, match="has no operation 'describe_image'"):
         stub.add_response("describe_image", {})  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     with pytest.raises(ValueError, match=r"name no parameter of it: \['repositoryName'\]"):
@@ -325,7 +325,7 @@ async def test_wire_spelling_of_the_caller_is_compared_by_snake_case() -> None:
             )
             await ecr.describe_images(
                 repository_name="api",
-                image_ids=[{"imageTag": "v1"}],  # type: ignore[typeddict-unknown-key]  # pyright: ignore[reportArgumentType]
+                image_ids=[{"imageTag": "v1"}],  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
             )
 
 
