@@ -13,6 +13,11 @@ Run: ``python -m bench.parse_cost [--calls N] [--ab ROUNDS]``.
    (``_codec._PAUSE_GC_BYTES``) between always, ecrkit's threshold and never, round
    by round in rotating order; prints the median CPU per call of each scenario
    relative to never pausing. This is the measurement behind the threshold.
+3. With ``--lenient-ab ROUNDS``: the same bodies parsed by the model's own validator
+   (request rules included) and by the response validator ``parse_response`` uses
+   (``_model.response_validator``: the request rules taken out), alternating
+   round by round in rotating order, collector off; prints the median CPU per parse
+   of each and their ratio (docs/design/models.md, "Response leniency").
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from bench.adapters import load
 from bench.fake_server import build_canned
 from bench.procs import Server
 from bench.scenarios import SCENARIOS
-from ecrkit import _codec
+from ecrkit import _codec, _model
 from ecrkit.models import (
     DescribeImageScanFindingsResponse,
     DescribeImagesResponse,
@@ -100,6 +105,34 @@ def costs(calls: int) -> None:
         )
 
 
+def lenient_ab(rounds: int, calls: int) -> None:
+    canned = build_canned()
+    bodies: list[tuple[str, bytes, type[Any]]] = [
+        ("DescribeImages, 100 images", canned.describe_images, DescribeImagesResponse),
+        ("ListImages, 1,000 ids", canned.list_images(None, None), ListImagesResponse),
+        ("1,000 scan findings", canned.scan_findings, DescribeImageScanFindingsResponse),
+    ]
+    print(f"\nmodel validator vs response validator: median of {rounds} rounds x {calls} parses")
+    for name, body, cls in bodies:
+        own = cls.__pydantic_validator__.validate_json
+        lenient = _model.response_validator(cls).validate_json
+        assert own(body) == lenient(body)  # same result on a body that breaks no rule
+        times: dict[str, list[float]] = {"model": [], "response": []}
+        gc.disable()
+        try:
+            for r in range(rounds):
+                order = [("model", own), ("response", lenient)][:: 1 if r % 2 else -1]
+                for label, parse in order:
+                    start = time.process_time()
+                    for _ in range(calls):
+                        parse(body)
+                    times[label].append((time.process_time() - start) / calls * 1e3)
+        finally:
+            gc.enable()
+        a, b = statistics.median(times["model"]), statistics.median(times["response"])
+        print(f"{name:28} model {a:7.3f} ms  response {b:7.3f} ms  ({b / a:.3f}x)")
+
+
 _AB_ARGS: dict[str, dict[str, int]] = {
     "seq": {"calls": 300},
     "conc": {"tasks": 64, "calls_per_task": 4},
@@ -140,8 +173,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.parse_cost", description=__doc__)
     parser.add_argument("--calls", type=int, default=200, help="calls per bare measurement")
     parser.add_argument("--ab", type=int, metavar="ROUNDS", help="also run the pause A/B")
+    parser.add_argument(
+        "--lenient-ab", type=int, metavar="ROUNDS", help="also run the validator A/B"
+    )
     args = parser.parse_args()
     costs(args.calls)
+    if args.lenient_ab:
+        lenient_ab(args.lenient_ab, args.calls)
     if args.ab:
         with Server() as server:
             asyncio.run(_ab(server.endpoint, args.ab))

@@ -25,6 +25,10 @@ import pytest
 
 from ecrkit import Credentials, ECRClient
 from ecrkit.testing import LocalECR
+from tests import _hypothesis
+
+#: The hypothesis profile in use (``ECRKIT_HYPOTHESIS_PROFILE``; see tests/_hypothesis.py).
+HYPOTHESIS_PROFILE = _hypothesis.PROFILE
 
 #: What the moto-backed clients sign with (moto accepts any credentials).
 MOTO_CREDENTIALS = Credentials("AKIDMOTOTESTING", "moto-testing-secret-key")

@@ -43,6 +43,7 @@ from ._exceptions import (
     EndpointResolutionError,
     EventLoopError,
     ResponseParseError,
+    ResponseTooLargeError,
     ServiceError,
     TimeoutError,
 )
@@ -443,7 +444,7 @@ class BaseClient:
             except ClientClosedError as exc:
                 exc.attempts = attempt
                 raise
-            except ResponseParseError as exc:  # the body exceeded max_response_bytes
+            except ResponseTooLargeError as exc:  # not retried: the same body would come back
                 self._log_attempt(
                     op, attempt, exc.status_code, exc.request_id, started, note=type(exc).__name__
                 )
@@ -453,9 +454,7 @@ class BaseClient:
             else:
                 status = response.status
                 request_id = response.headers.get("x-amzn-RequestId")
-                if status < 300:
-                    retry.after_attempt(state, SUCCESSFUL_ATTEMPT)
-                    self._log_attempt(op, attempt, status, request_id, started)
+                if 200 <= status < 300:
                     try:
                         parsed = parse_response(
                             op.response_cls,
@@ -465,8 +464,15 @@ class BaseClient:
                             request_id=request_id,
                         )
                     except ResponseParseError as exc:
+                        # A failure, not retried: no quota refund, as for any failure.
+                        retry.after_attempt(state, AttemptResult(status_code=status))
+                        self._log_attempt(
+                            op, attempt, status, request_id, started, note=type(exc).__name__
+                        )
                         exc.attempts = attempt
                         raise
+                    retry.after_attempt(state, SUCCESSFUL_ATTEMPT)
+                    self._log_attempt(op, attempt, status, request_id, started)
                     parsed._response_metadata = ResponseMetadata(  # pyright: ignore[reportPrivateUsage]
                         request_id, status, attempt - 1, response.headers
                     )
@@ -482,9 +488,13 @@ class BaseClient:
                         )
                         attempt -= 1  # the corrected retry is free: not counted as an attempt
                         continue
+                message = info.message
+                if 300 <= status < 400:  # the transport never follows redirects
+                    redirect = f"HTTP {status} redirect from the service, not followed"
+                    message = f"{redirect}: {message}" if message else redirect
                 cls = self._service.error_classes.get(info.code, ServiceError)
                 failure = cls(
-                    info.message,
+                    message,
                     code=info.code,
                     status_code=status,
                     request_id=request_id,

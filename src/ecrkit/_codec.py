@@ -1,8 +1,10 @@
 """Request and response bodies: models to JSON bytes and back (pydantic-core).
 
 Requests are dumped by alias with ``None`` members omitted; responses are
-validated straight from the body bytes with ``model_validate_json``. Failures
-become ecrkit errors, never bare pydantic ones.
+validated straight from the body bytes by the response class's response validator
+(:func:`ecrkit._model.response_validator`: the model's schema without the request
+rules, so only a wrong JSON type fails). Failures become ecrkit errors, never bare
+pydantic ones.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 
 from ._exceptions import ParamValidationError, ResponseParseError
+from ._model import response_validator
 
 __all__ = ["parse_response", "serialize"]
 
@@ -68,6 +71,9 @@ def parse_response(
 ) -> M:
     """Validate a successful response body; an empty body is an empty object.
 
+    Request rules (required members, ``min`` lengths and ranges) of structures that
+    requests share are not applied: the service is the authority on what it sends.
+
     For a large body the cyclic garbage collector is paused during the
     validation (one C call that builds an acyclic tree of models, holding the
     GIL) and resumed right after, unless the caller had it disabled already.
@@ -86,7 +92,8 @@ def parse_response(
     if paused:
         gc.disable()
     try:
-        return cls.model_validate_json(body if body.strip() else _EMPTY)
+        parsed: M = response_validator(cls).validate_json(body if body.strip() else _EMPTY)
+        return parsed
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "<body>"

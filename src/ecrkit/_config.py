@@ -7,7 +7,9 @@ environment variables (``AWS_RETRY_MODE``, ``AWS_MAX_ATTEMPTS``,
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -15,6 +17,8 @@ __all__ = ["ClientConfig", "RetryMode"]
 
 RetryMode = Literal["standard", "adaptive"]
 _TRUE = ("1", "true", "yes", "on")
+_MODES = ("standard", "adaptive", "legacy")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²" and "٣"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,7 +35,7 @@ class ClientConfig:
         max_pool_connections: connections kept per client (default 100).
         use_fips_endpoint / use_dualstack_endpoint: endpoint variants.
         max_response_bytes: a successful response larger than this raises
-            ``ResponseParseError``; an error response is cut to it (default 64 MiB).
+            ``ResponseTooLargeError``; an error response is cut to it (default 64 MiB).
         credentials_timeout: seconds one credential load (or refresh) may take,
             a ``credential_process`` included, before it fails with
             ``CredentialsError`` and the next call starts a fresh one (default 60;
@@ -49,23 +53,52 @@ class ClientConfig:
     max_response_bytes: int | None = 64 * 1024 * 1024
     credentials_timeout: float | None = 60.0
 
+    def __post_init__(self) -> None:
+        # Every value is checked here, so a bad one fails where it was written, not
+        # at the first call (or, worse, as every call timing out).
+        if self.retry_mode is not None and self.retry_mode not in _MODES:
+            raise ValueError(
+                f"retry_mode must be 'standard' or 'adaptive', got {self.retry_mode!r}"
+            )
+        if self.max_attempts is not None:
+            _check_int("max_attempts", self.max_attempts, 1)
+        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+            value = getattr(self, name)
+            if value is not None and not (_is_real(value) and 0 < value < math.inf):
+                raise ValueError(
+                    f"{name} must be a positive number of seconds or None, got {value!r}"
+                )
+        _check_int("max_pool_connections", self.max_pool_connections, 1)
+        if self.max_response_bytes is not None:
+            _check_int("max_response_bytes", self.max_response_bytes, 0)
+        for name in ("use_fips_endpoint", "use_dualstack_endpoint"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, bool):
+                raise ValueError(f"{name} must be True, False or None, got {value!r}")
+        timeout = self.credentials_timeout
+        if timeout is not None and not (_is_real(timeout) and 0 < timeout < math.inf):
+            raise ValueError(
+                f"credentials_timeout must be a positive number of seconds or None, got {timeout!r}"
+            )
+
     def resolved(self) -> ClientConfig:
         """A copy with every ``None`` filled from the environment or the default."""
-        mode = self.retry_mode or os.environ.get("AWS_RETRY_MODE", "").strip().lower() or "standard"
+        mode: str | None = self.retry_mode
+        if mode is None:
+            mode = os.environ.get("AWS_RETRY_MODE", "").strip().lower() or "standard"
+            if mode not in _MODES:
+                raise ValueError(f"AWS_RETRY_MODE must be 'standard' or 'adaptive', got {mode!r}")
         if mode == "legacy":  # botocore's legacy mode maps onto standard here
             mode = "standard"
-        if mode not in ("standard", "adaptive"):
-            raise ValueError(f"retry_mode must be 'standard' or 'adaptive', got {mode!r}")
         attempts = self.max_attempts
         if attempts is None:
             env = os.environ.get("AWS_MAX_ATTEMPTS", "").strip()
-            attempts = int(env) if env.isdigit() else 3
-        if attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, got {attempts}")
-        if self.credentials_timeout is not None and not self.credentials_timeout > 0:
-            raise ValueError(
-                f"credentials_timeout must be > 0 seconds or None, got {self.credentials_timeout}"
-            )
+            if not env:
+                attempts = 3
+            elif _DIGITS.fullmatch(env) and int(env) >= 1:
+                attempts = int(env)
+            else:
+                raise ValueError(f"AWS_MAX_ATTEMPTS must be a whole number >= 1, got {env!r}")
         return replace(
             self,
             retry_mode=mode,  # type: ignore[arg-type]
@@ -79,3 +112,12 @@ def _flag(value: bool | None, env: str) -> bool:
     if value is not None:
         return value
     return os.environ.get(env, "").strip().lower() in _TRUE
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_int(name: str, value: object, minimum: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")

@@ -8,6 +8,7 @@
     ├── EndpointResolutionError (also ValueError) no endpoint for this region/flags
     ├── TransportError                           the request did not get an HTTP answer
     │   ├── EndpointConnectionError              connect/reset/DNS failures
+    │   ├── ResponseTooLargeError                a 2xx body over max_response_bytes
     │   └── TransportTimeoutError (also builtins.TimeoutError)
     ├── ResponseParseError                       a 2xx body that does not fit the model
     ├── ServiceError                             the service answered with an error
@@ -46,6 +47,7 @@ __all__ = [
     "PaginationError",
     "ParamValidationError",
     "ResponseParseError",
+    "ResponseTooLargeError",
     "ServiceError",
     "TransportError",
     "TransportTimeoutError",
@@ -73,10 +75,20 @@ def without_tracebacks(exc: BaseException) -> BaseException:
 
 
 class EcrkitError(Exception):
-    """Root of every error ecrkit raises on purpose."""
+    """Root of every error ecrkit raises on purpose.
 
-    #: How many attempts the call made before giving up (set by the client).
+    Every error pickles and copies with all its attributes (a ProcessPoolExecutor
+    worker can raise it): the copy is rebuilt from ``args`` and the instance
+    ``__dict__`` without calling ``__init__``, whose signature differs per class.
+    """
+
+    #: HTTP attempts: how many requests the call sent before giving up, the first
+    #: included (set by the client; a free clock-skew retry is not counted). A waiter
+    #: counts its calls of the operation in ``WaiterError.polls`` instead.
     attempts: int = 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args), self.__dict__)
 
 
 class ParamValidationError(EcrkitError, ValueError):
@@ -120,6 +132,31 @@ class EndpointConnectionError(TransportError):
 
 class TransportTimeoutError(TransportError, builtins.TimeoutError):
     """A connect, read or total timeout expired."""
+
+
+class ResponseTooLargeError(TransportError):
+    """A successful response's body is larger than ``max_response_bytes``.
+
+    Not retried (the same body would come back); the connection is dropped unread.
+    An error response over the limit is cut at it instead (its status decides).
+    """
+
+    operation_name: str | None
+    status_code: int | None
+    request_id: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation_name: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.operation_name = operation_name
+        self.status_code = status_code
+        self.request_id = request_id
+        super().__init__(message)
 
 
 #: The earlier names (see the module docstring); not in ``__all__``.
@@ -200,22 +237,16 @@ class ServiceError(EcrkitError):
             f"status_code={self.status_code!r}, request_id={self.request_id!r})"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_service_error,
-            (
-                type(self),
-                self.message,
-                self.code,
-                self.status_code,
-                self.request_id,
-                self.operation_name,
-                self.body,
-            ),
-        )
+
+def _rebuild(cls: type[EcrkitError], args: tuple[Any, ...]) -> EcrkitError:
+    # pickle then restores __dict__ (attempts included). args is set here because
+    # OSError.__new__ (TimeoutError's base) leaves it to an __init__ we do not call.
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
 
 
-def _rebuild_service_error(
+def _rebuild_service_error(  # pyright: ignore[reportUnusedFunction]
     cls: type[ServiceError],
     message: str,
     code: str,
@@ -224,6 +255,7 @@ def _rebuild_service_error(
     operation_name: str | None,
     body: dict[str, Any],
 ) -> ServiceError:
+    # What pickles made by ecrkit 0.1.0 call; new pickles use _rebuild.
     return cls(
         message,
         code=code,
@@ -256,14 +288,20 @@ class WaiterError(EcrkitError):
     ``last_response`` is the last successful response of the polled operation (or
     ``None``), typed as the response base class: this runtime is service-agnostic, so
     narrow it with ``isinstance`` (e.g. ``DescribeImageScanFindingsResponse``);
-    ``last_error`` the last service error (or ``None``), ``attempts`` the
-    number of calls made.
+    ``last_error`` the last service error (or ``None``), ``polls`` the number of
+    calls of the operation the waiter made (each of which may have sent several
+    HTTP attempts: ``last_error.attempts``). ``attempts`` is the same number as
+    ``polls``, kept for compatibility; read ``polls``.
     """
 
     waiter_name: str
     reason: str
     last_response: EcrResponse | None
     last_error: ServiceError | None
+    #: Calls of the operation (polls) the waiter made.
+    polls: int
+    #: The same as ``polls`` (a waiter's old name for it); not HTTP attempts.
+    attempts: int
 
     def __init__(
         self,
@@ -272,13 +310,15 @@ class WaiterError(EcrkitError):
         *,
         last_response: EcrResponse | None = None,
         last_error: ServiceError | None = None,
-        attempts: int = 0,
+        polls: int = 0,
+        attempts: int | None = None,
     ) -> None:
         self.waiter_name = waiter_name
         self.reason = reason
         self.last_response = last_response
         self.last_error = last_error
-        self.attempts = attempts
+        self.polls = polls if attempts is None else attempts
+        self.attempts = self.polls
         super().__init__(f"Waiter {waiter_name} failed: {reason}")
 
 

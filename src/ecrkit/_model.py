@@ -15,9 +15,10 @@ would only go stale and reject valid requests.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+from pydantic_core import SchemaValidator
 
 from ._exceptions import ParamValidationError
 from ._protocol import ResponseMetadata
@@ -27,6 +28,7 @@ __all__ = [
     "EcrResponse",
     "ResponseMetadata",
     "build_request",
+    "response_validator",
     "validation_error_fields",
 ]
 
@@ -105,3 +107,85 @@ def build_request(cls: type[M], params: Mapping[str, Any] | M) -> M:
         return cls.model_validate(params, strict=True, extra="forbid")
     except ValidationError as exc:
         raise ParamValidationError(cls.__name__, validation_error_fields(exc)) from None
+
+
+# -- response leniency ---------------------------------------------------------
+#
+# A structure shared by requests and responses carries the request rules (required
+# members, ``min`` lengths and ranges) in its annotations, so that build_request
+# checks them. botocore never applies them to a response, and the service is the
+# authority on what it sends: a response must parse whatever constraint it breaks.
+# So responses are parsed by a second validator per response class, built once from
+# the class's own core schema with those rules taken out; the parse stays one
+# ``validate_json`` call from bytes (docs/design/models.md, "Response leniency").
+
+#: Constraint keys of pydantic-core's scalar and container schemas.
+_CONSTRAINTS = frozenset({"min_length", "max_length", "pattern", "ge", "gt", "le", "lt"})
+_CONSTRAINED = frozenset(
+    {"str", "bytes", "list", "dict", "set", "frozenset", "tuple", "int", "float", "decimal"}
+)
+# Parts of a core schema that are not validation schemas (classes, config, functions).
+_OPAQUE = frozenset({"cls", "config", "metadata", "serialization", "function", "ref"})
+_lenient: dict[type[BaseModel], SchemaValidator] = {}
+
+
+def response_validator(cls: type[BaseModel]) -> SchemaValidator:
+    """The validator that parses ``cls`` from a response: the model's own, minus the
+    request rules (every member optional and nullable, no length or range checks).
+
+    Built on first use per class; instances are of the model classes as usual.
+    """
+    validator = _lenient.get(cls)
+    if validator is None:
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()
+        models: set[type[BaseModel]] = set()
+        schema = _relaxed(cls.__pydantic_core_schema__, models)
+        # pydantic-core reuses the validator of a nested model class that is complete
+        # (``__pydantic_complete__`` in its own ``__dict__``) instead of building the
+        # schema it is given: that validator has the request rules. Marking the classes
+        # incomplete for the duration of the (synchronous) build makes it use ours.
+        complete = [m for m in models if m.__dict__.get("__pydantic_complete__") is True]
+        try:
+            for model in complete:
+                model.__pydantic_complete__ = False
+            validator = SchemaValidator(schema)
+        finally:
+            for model in complete:
+                model.__pydantic_complete__ = True
+        _lenient[cls] = validator
+    return validator
+
+
+def _relaxed(node: Any, models: set[type[BaseModel]]) -> Any:
+    """A copy of a core schema (or part of one) without request-only rules; adds the
+    model classes it holds to ``models``."""
+    if isinstance(node, list):
+        items: list[Any] = node  # pyright: ignore[reportUnknownVariableType]
+        return [_relaxed(item, models) for item in items]
+    if not isinstance(node, dict):
+        return node
+    mapping = cast("dict[str, Any]", node)
+    kind = mapping.get("type")
+    if not isinstance(kind, str):  # a fields mapping with a member named "type"
+        kind = None
+    out: dict[str, Any] = {
+        key: value if key in _OPAQUE else _relaxed(value, models)
+        for key, value in mapping.items()
+        if not (kind in _CONSTRAINED and key in _CONSTRAINTS)
+    }
+    if kind == "model":
+        models.add(mapping["cls"])
+    elif kind == "model-fields":
+        out["fields"] = {name: _optional(field) for name, field in out["fields"].items()}
+    return out
+
+
+def _optional(field: dict[str, Any]) -> dict[str, Any]:
+    # A required member the service leaves out (or sends as null) reads as None and
+    # stays out of model_fields_set, like every member of a response-only structure.
+    schema = field["schema"]
+    if schema.get("type") == "default":
+        return field
+    nullable = {"type": "nullable", "schema": schema}
+    return {**field, "schema": {"type": "default", "schema": nullable, "default": None}}

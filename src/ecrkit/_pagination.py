@@ -15,7 +15,6 @@ Pages are the typed response models; result keys are attribute paths into them.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import aclosing
@@ -68,11 +67,15 @@ def encode_token(token: Mapping[str, Any]) -> str:
     return base64.b64encode(json.dumps(dict(token)).encode("utf-8")).decode("utf-8")
 
 
-def decode_token(token: str) -> dict[str, Any]:
+def decode_token(token: object) -> dict[str, Any]:
     """Decode a resume token; ``ValueError`` names the problem."""
+    if not isinstance(token, str):
+        raise ValueError(
+            f"starting_token is not a valid resume token (a str, not {type(token).__name__})"
+        )
     try:
         data = json.loads(base64.b64decode(token.encode("utf-8"), validate=True))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError included
         raise ValueError("starting_token is not a valid resume token") from None
     if not isinstance(data, dict):
         raise ValueError("starting_token is not a valid resume token")
@@ -97,6 +100,21 @@ def _parse_starting_token(token: str, spec: PaginatorSpec) -> tuple[dict[str, An
     ):
         raise ValueError("starting_token is not a resume token of this paginator")
     return data, skip
+
+
+def _count(config: Mapping[str, Any], key: str) -> int | None:
+    value = config.get(key)
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        number = 0
+    if number < 1:
+        raise ValueError(f"pagination_config[{key!r}] must be an integer >= 1, got {value!r}")
+    return number
 
 
 def _get(obj: Any, path: Path) -> Any:
@@ -155,8 +173,10 @@ class PageIterator(Generic[Page, Item]):
         self._call = call
         self._params = params
         self._spec = spec
-        self._max_items = config.get("max_items")
-        self._page_size = config.get("page_size")
+        # Converted with int() as botocore does ("4" is 4), and checked now, so a bad
+        # value fails at paginate(), before anything is sent.
+        self._max_items = _count(config, "max_items")
+        self._page_size = _count(config, "page_size")
         self._starting_token = config.get("starting_token")
         # Checked now, so a bad token fails at paginate() before anything is sent.
         self._start = (

@@ -20,12 +20,49 @@ _EXCERPT = 200
 
 @dataclass(frozen=True, slots=True)
 class ResponseMetadata:
-    """Facts about the HTTP exchange behind a response (not part of its data)."""
+    """Facts about the HTTP exchange behind a response (not part of its data).
+
+    ``retry_attempts`` counts *retries* (botocore's ``RetryAttempts``): 0 when the
+    first request succeeded. :attr:`attempts` is the HTTP attempts, retries plus the
+    first, the number an error's ``attempts`` gives for a call that failed.
+    """
 
     request_id: str | None = None
     http_status_code: int = 0
     retry_attempts: int = 0
     http_headers: Mapping[str, str] = field(default_factory=dict[str, str], repr=False)
+
+    @property
+    def attempts(self) -> int:
+        """HTTP attempts the call sent: ``retry_attempts + 1``."""
+        return self.retry_attempts + 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The transport's headers are a read-only multidict view, which neither
+        # pickles nor copies: carry the (name, value) pairs and rebuild the view.
+        headers: Mapping[str, str] = self.http_headers
+        pairs = list(headers.items())
+        carried: dict[str, str] | list[tuple[str, str]] = (
+            dict(pairs) if type(headers) is dict else pairs
+        )
+        return (
+            _rebuild_metadata,
+            (self.request_id, self.http_status_code, self.retry_attempts, carried),
+        )
+
+
+def _rebuild_metadata(
+    request_id: str | None,
+    status: int,
+    retry_attempts: int,
+    headers: dict[str, str] | list[tuple[str, str]],
+) -> ResponseMetadata:
+    if isinstance(headers, dict):
+        return ResponseMetadata(request_id, status, retry_attempts, headers)
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    view = CIMultiDictProxy(CIMultiDict(headers))
+    return ResponseMetadata(request_id, status, retry_attempts, view)
 
 
 def operation_headers(target_prefix: str, operation: str) -> dict[str, str]:
@@ -54,13 +91,14 @@ def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorIn
 
     The code comes from ``x-amzn-ErrorType``, else the body's ``__type`` or
     ``code``, else the HTTP status. A body that is not a JSON object (an HTML page
-    from a proxy, say) yields the status as code and an excerpt as message.
+    from a proxy, say, or JSON nested too deep for the parser) yields the status as
+    code and an excerpt as message.
     """
     doc: Any = None
     if body.strip():
         try:
             doc = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             doc = None
     data: dict[str, Any] = cast("dict[str, Any]", doc) if isinstance(doc, dict) else {}
     raw = headers.get("x-amzn-ErrorType") or data.get("__type") or data.get("code") or ""

@@ -9,7 +9,7 @@ Failures to get a complete answer become :class:`~ecrkit._exceptions.ConnectionE
 or :class:`~ecrkit._exceptions.TimeoutError` (the aiohttp error is the ``__cause__``;
 messages name the method and host only, never headers, which carry signatures). A
 body larger than ``max_response_bytes`` raises
-:class:`~ecrkit._exceptions.ResponseParseError`. ``asyncio.CancelledError`` is never
+:class:`~ecrkit._exceptions.ResponseTooLargeError`. ``asyncio.CancelledError`` is never
 wrapped, and the connection is released or dropped on every path.
 """
 
@@ -29,7 +29,7 @@ from yarl import URL
 from ecrkit._exceptions import (
     ClientClosedError,
     ConnectionError,
-    ResponseParseError,
+    ResponseTooLargeError,
     TimeoutError,
     without_tracebacks,
 )
@@ -316,8 +316,8 @@ def _describe(exc: BaseException) -> str:
 
 def _too_large(
     resp: aiohttp.ClientResponse, method: str, url: URL, limit: int
-) -> ResponseParseError:
-    return ResponseParseError(
+) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
         f"{_where(method, url)}: response body exceeds max_response_bytes={limit}",
         status_code=resp.status,
         request_id=resp.headers.get("x-amzn-RequestId"),

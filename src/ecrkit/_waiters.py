@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypedDict, TypeVar, cast
 
 from ._exceptions import (
@@ -91,6 +91,21 @@ class Acceptor(NamedTuple):
         if self.matcher == "pathAll":
             return bool(values) and all(_equal(v, self.expected) for v in values)
         return any(_equal(v, self.expected) for v in values)
+
+
+def _seconds(config: WaiterConfig, key: str, default: float, *, whole: bool = False) -> float:
+    """A finite number from ``config`` (a NaN delay would stall, an infinite count overflow)."""
+    value: Any = cast("Mapping[str, Any]", config).get(key, default)
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number) or (whole and not number.is_integer()):
+        kind = "a whole number" if whole else "a finite number of seconds"
+        raise ValueError(f"waiter_config[{key!r}] must be {kind}, got {value!r}")
+    return number
 
 
 def _equal(value: Any, expected: Any) -> bool:
@@ -166,12 +181,12 @@ class Waiter(Generic[Resp]):
             )
         spec = self.spec
         smithy = bool(set(config) & _SMITHY)
-        delay = float(config.get("delay", spec.delay))
-        max_attempts = int(config.get("max_attempts", spec.max_attempts))
-        min_delay = float(config.get("min_delay", 2.0))
-        max_delay = float(config.get("max_delay", 120.0))
-        max_wait = float(config.get("max_wait", spec.delay * spec.max_attempts))
-        if (smithy and not 0 < min_delay <= max_delay) or (
+        delay = _seconds(config, "delay", spec.delay)
+        max_attempts = int(_seconds(config, "max_attempts", spec.max_attempts, whole=True))
+        min_delay = _seconds(config, "min_delay", 2.0)
+        max_delay = _seconds(config, "max_delay", 120.0)
+        max_wait = _seconds(config, "max_wait", spec.delay * spec.max_attempts)
+        if (smithy and not (0 < min_delay <= max_delay and max_wait > 0)) or (
             not smithy and (delay < 0 or max_attempts < 1)
         ):
             raise ValueError(f"invalid waiter_config: {dict(config)}")
@@ -195,7 +210,7 @@ class Waiter(Generic[Resp]):
                     self._describe("a failure state was reached", response, error),
                     last_response=response,
                     last_error=error,
-                    attempts=attempts,
+                    polls=attempts,
                 )
             if state is None and error is not None:
                 raise WaiterUnexpectedError(
@@ -203,7 +218,7 @@ class Waiter(Generic[Resp]):
                     f"unexpected error {error.code}: {error.message}",
                     last_response=None,
                     last_error=error,
-                    attempts=attempts,
+                    polls=attempts,
                 )
             if smithy:
                 remaining = max_wait - (self._monotonic() - started)
@@ -229,7 +244,7 @@ class Waiter(Generic[Resp]):
             self._describe(why, response, error),
             last_response=response,
             last_error=error,
-            attempts=attempts,
+            polls=attempts,
         )
 
     def _describe(self, why: str, response: Any, error: ServiceError | None) -> str:

@@ -25,18 +25,18 @@ from collections.abc import Callable
 from ecrkit import Credentials, ECRClient
 from ecrkit.errors import EcrkitError, RepositoryNotFoundException
 
-__all__ = ["main", "run", "tour"]
+__all__ = ["digest", "main", "run", "tiny_image", "tour"]
 
 _MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 _CONFIG = "application/vnd.docker.container.image.v1+json"
 _LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
 
 
-def _digest(blob: bytes) -> str:
+def digest(blob: bytes) -> str:
     return "sha256:" + hashlib.sha256(blob).hexdigest()
 
 
-def _tiny_image() -> tuple[list[bytes], str]:
+def tiny_image() -> tuple[list[bytes], str]:
     """The blobs of a one-file image (its config and one gzipped layer) and its manifest."""
     tar = io.BytesIO()
     with tarfile.open(fileobj=tar, mode="w") as archive:
@@ -45,13 +45,13 @@ def _tiny_image() -> tuple[list[bytes], str]:
         entry.size = len(text)
         archive.addfile(entry, io.BytesIO(text))
     layer = gzip.compress(tar.getvalue(), mtime=0)
-    rootfs = {"type": "layers", "diff_ids": [_digest(tar.getvalue())]}
+    rootfs = {"type": "layers", "diff_ids": [digest(tar.getvalue())]}
     config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": rootfs}).encode()
     manifest = {
         "schemaVersion": 2,
         "mediaType": _MANIFEST,
-        "config": {"mediaType": _CONFIG, "size": len(config), "digest": _digest(config)},
-        "layers": [{"mediaType": _LAYER, "size": len(layer), "digest": _digest(layer)}],
+        "config": {"mediaType": _CONFIG, "size": len(config), "digest": digest(config)},
+        "layers": [{"mediaType": _LAYER, "size": len(layer), "digest": digest(layer)}],
     }
     return [config, layer], json.dumps(manifest)
 
@@ -65,7 +65,7 @@ async def tour(
     seen.append(created)
     say(f"created   {created.repository.repository_uri if created.repository else repository}")
     try:
-        blobs, manifest = _tiny_image()
+        blobs, manifest = tiny_image()
         for blob in blobs:  # push = upload each blob, then put the manifest
             started = await ecr.initiate_layer_upload(repository_name=repository)
             assert started.upload_id is not None  # the service always sends one
@@ -79,14 +79,14 @@ async def tour(
             done = await ecr.complete_layer_upload(
                 repository_name=repository,
                 upload_id=started.upload_id,
-                layer_digests=[_digest(blob)],
+                layer_digests=[digest(blob)],
             )
             seen += [started, part, done]
         pushed = await ecr.put_image(
             repository_name=repository,
             image_manifest=manifest,
             image_tag="v1",
-            image_digest=_digest(manifest.encode()),
+            image_digest=digest(manifest.encode()),
         )
         seen.append(pushed)
         say(f"pushed    {repository}:v1 ({len(blobs)} blobs, {sum(map(len, blobs))} bytes)")

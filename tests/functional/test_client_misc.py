@@ -32,6 +32,7 @@ from botocore.awsrequest import AWSRequest
 from ecrkit import ClientConfig, ECRClient
 from ecrkit._exceptions import (
     ConnectionError,
+    EcrkitError,
     EndpointResolutionError,
     ResponseParseError,
     ServiceError,
@@ -559,5 +560,15 @@ async def test_no_region_is_a_clear_endpoint_resolution_error() -> None:
 async def test_service_error_class_hierarchy_through_the_client() -> None:
     client, _ = make_client(scripted(error_response(400, "RepositoryNotFoundException")))
     async with client as ecr:
-        with pytest.raises(ServiceError):
+        with pytest.raises(ServiceError) as caught:
             await ecr.describe_images(repository_name="api")
+    error = caught.value
+    assert type(error) is RepositoryNotFoundException
+    assert RepositoryNotFoundException.__mro__[1:3] == (ServiceError, EcrkitError)
+    assert (error.code, error.status_code, error.request_id) == (
+        "RepositoryNotFoundException",
+        400,
+        "req-0001",
+    )
+    assert error.operation_name == "DescribeImages"
+    assert error.attempts == 1

@@ -35,6 +35,7 @@ from ecrkit import ECRClient
 from ecrkit._model import EcrModel
 from ecrkit._pagination import PageIterator, PaginationConfig, decode_token
 from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
+from tests._hypothesis import examples
 from tests._pins import needs_pinned_botocore
 from tests._shapes import instants, wire_values
 
@@ -47,7 +48,7 @@ SERVICE = _SESSION.get_service_model("ecr")
 PAGINATOR_MODEL = _SESSION.get_paginator_model("ecr")
 PARSER = create_parser("json")
 EXAMPLES = settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,

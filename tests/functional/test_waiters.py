@@ -33,10 +33,13 @@ from ecrkit.waiters import (
     LifecyclePolicyPreviewCompleteWaiter,
     WaiterConfig,
 )
+from tests._hypothesis import examples
 
 from ._support import Sleeps, error_response, json_response, make_client, scripted
 
-EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def preview(status: str) -> HttpResponse:

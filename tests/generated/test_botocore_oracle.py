@@ -22,6 +22,7 @@ import ecrkit.models
 from ecrkit import _codec
 from ecrkit._generated._meta import OPERATIONS
 from ecrkit._model import build_request
+from tests._hypothesis import examples
 from tests._pins import needs_pinned_botocore
 from tests._shapes import instants, wire_values
 
@@ -32,7 +33,7 @@ SERIALIZER = create_serializer("json", include_validation=False)
 PARSER = create_parser("json")
 OPS = sorted(SERVICE.operation_names)
 EXAMPLES = settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

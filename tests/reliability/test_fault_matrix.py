@@ -26,6 +26,7 @@ from ecrkit._exceptions import (
     ConnectionError,
     EcrkitError,
     ResponseParseError,
+    ResponseTooLargeError,
     ServiceError,
     TimeoutError,
     WaiterUnexpectedError,
@@ -76,8 +77,8 @@ EXPECTED: dict[Fault, Expected | None] = {
     Fault.STALL: Expected(TimeoutError),
     Fault.STALL_BODY: Expected(TimeoutError),
     Fault.TRICKLE: None,  # slow, not broken: it succeeds
-    Fault.HUGE_BODY: Expected(ResponseParseError, 200, None, True),
-    Fault.HUGE_CHUNKED: Expected(ResponseParseError, 200, None, True),
+    Fault.HUGE_BODY: Expected(ResponseTooLargeError, 200, None, True),
+    Fault.HUGE_CHUNKED: Expected(ResponseTooLargeError, 200, None, True),
     # An error page over the size limit is cut there: its status decides, like any 503.
     Fault.HUGE_ERROR: Expected(ServiceError, 503, "503", False),
 }
@@ -140,7 +141,7 @@ def check_error(
         assert error.code == expected.code
     want_id = f"fault-{last_request_index:04d}" if expected.request_id else None
     assert request_id == want_id
-    if isinstance(error, ServiceError | ResponseParseError):
+    if isinstance(error, ServiceError | ResponseParseError | ResponseTooLargeError):
         assert error.operation_name == (
             "DescribeRepositories"
             if path is Path.OPERATION

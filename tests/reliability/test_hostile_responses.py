@@ -36,6 +36,7 @@ from ecrkit import ECRClient
 from ecrkit._generated._meta import OPERATIONS
 from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
 from ecrkit.errors import ResponseParseError
+from tests._hypothesis import examples
 from tests._pins import needs_pinned_botocore
 from tests._shapes import wire_values
 
@@ -47,7 +48,7 @@ SERVICE = botocore.session.get_session().get_service_model("ecr")
 OPS = sorted(SERVICE.operation_names)
 REQUEST_ID = "hostile-0001"
 EXAMPLES = settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -38,6 +38,7 @@ from ecrkit._signing import (
     signing_key,
     string_to_sign,
 )
+from tests._hypothesis import examples
 from tests._pins import needs_pinned_botocore
 from tests._vectors import vectors_available, vectors_dir
 
@@ -371,7 +372,7 @@ def _botocore_credentials(req: dict[str, Any]) -> Credentials:
 
 
 _HYPOTHESIS = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

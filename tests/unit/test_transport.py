@@ -23,7 +23,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from ecrkit._exceptions import ConnectionError, ResponseParseError, TimeoutError, TransportError
+from ecrkit._exceptions import ConnectionError, ResponseTooLargeError, TimeoutError, TransportError
 from ecrkit._transport import (
     AiohttpTransport,
     HttpRequest,
@@ -319,7 +319,7 @@ async def test_timeout_while_task_is_cancelling_is_not_converted(server: Server)
 async def test_max_response_bytes_exceeded(server: Server, query: str) -> None:
     t = AiohttpTransport(max_response_bytes=999)
     try:
-        with pytest.raises(ResponseParseError, match="max_response_bytes=999") as info:
+        with pytest.raises(ResponseTooLargeError, match="max_response_bytes=999") as info:
             await t.send(HttpRequest("GET", server.url("/big" + query), {}, b""))
         assert info.value.status_code == 200
         resp = await t.send(HttpRequest("GET", server.url("/big?n=999"), {}, b""))

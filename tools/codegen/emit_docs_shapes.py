@@ -16,6 +16,7 @@ EcrkitError
 ├── EndpointResolutionError (also ValueError) no endpoint for this region/flags
 ├── TransportError                            the request did not get an HTTP answer
 │   ├── EndpointConnectionError               connect/reset/DNS failures
+│   ├── ResponseTooLargeError                 a 2xx body over max_response_bytes
 │   └── TransportTimeoutError (also builtins.TimeoutError)
 ├── ResponseParseError                        a 2xx body that does not fit the model
 ├── ServiceError                              the service answered with an error
