@@ -22,7 +22,8 @@ async def stubbed(ecr: ECRClient) -> None:
             expected_params={"repository_name": "api", "filter": ANY},
         )
         stub.add_response(
-            "describe_images", DescribeImagesResponse(image_details=[ImageDetail(image_tags=["v1"])])
+            "describe_images",
+            DescribeImagesResponse(image_details=[ImageDetail(image_tags=["v1"])]),
         )
         stub.add_response("list_images", ListImagesResponse())
         stub.add_client_error(

@@ -27,4 +27,6 @@ def test_example_passes(pytester: pytest.Pytester, block: Block, mode: str) -> N
     )
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) >= 1, result.stdout.str()
-    assert set(outcomes) <= {"passed", "warnings", "warning"}, f"{block.where}: {result.stdout.str()}"
+    assert set(outcomes) <= {"passed", "warnings", "warning"}, (
+        f"{block.where}: {result.stdout.str()}"
+    )

@@ -48,7 +48,9 @@ def manifest(n: int) -> str:
 async def seed(ecr: ECRClient, repository: str, images: int) -> None:
     await ecr.create_repository(repository_name=repository)
     for n in range(images):
-        await ecr.put_image(repository_name=repository, image_manifest=manifest(n), image_tag=f"v{n}")
+        await ecr.put_image(
+            repository_name=repository, image_manifest=manifest(n), image_tag=f"v{n}"
+        )
 
 
 async def assert_pages_of_two(ecr: ECRClient, repository: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 pytestmark = pytest.mark.integration
 pytest_plugins = ["pytester"]
 
-USER_TESTS = '''
+USER_TESTS = """
 import pytest
 
 from ecrkit import ECRClient
@@ -23,7 +23,7 @@ async def test_first(ecr_client: ECRClient, ecr_local: LocalECR) -> None:
 {marker}
 async def test_second_starts_clean(ecr_client: ECRClient) -> None:
     assert (await ecr_client.describe_repositories()).repositories == []
-'''
+"""
 
 
 @pytest.mark.parametrize(

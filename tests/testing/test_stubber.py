@@ -29,8 +29,8 @@ from ecrkit.errors import (
     ServiceError,
 )
 from ecrkit.models import (
-    DescribeImagesResponse,
     DescribeImageScanFindingsResponse,
+    DescribeImagesResponse,
     ImageDetail,
     ImageIdentifier,
     ListImagesResponse,
@@ -141,7 +141,7 @@ async def test_the_socket_guard_catches_a_real_call(socket_guard: SocketGuard) -
         endpoint_url="http://127.0.0.1:9",
         credentials=Credentials("AKIDTESTING", "testing-secret"),
     ) as ecr:
-        with pytest.raises(BaseException):  # noqa: B017,PT011 - whichever way aiohttp wraps it
+        with pytest.raises(BaseException):  # noqa: B017 - whichever way aiohttp wraps it
             await ecr.describe_images(repository_name="api")
     assert socket_guard.attempts
 
@@ -170,7 +170,9 @@ async def test_a_response_model_is_returned_as_parsed() -> None:
 
 def test_invalid_responses_fail_when_added() -> None:
     stub = Stubber(ECRClient(region="us-east-1"))
-    with pytest.raises(ValueError, match=r"not a valid DescribeImagesResponse \(image_detail: unknown field\)"):
+    with pytest.raises(
+        ValueError, match=r"not a valid DescribeImagesResponse \(image_detail: unknown field\)"
+    ):
         stub.add_response("describe_images", {"image_detail": []})
     with pytest.raises(ValueError, match=r"image_details\[0\]\.image_tags"):
         stub.add_response("describe_images", {"image_details": [{"image_tags": "v1"}]})
@@ -267,7 +269,9 @@ async def mismatch(expected: dict[str, Any], **call: Any) -> str:
         ),
     ],
 )
-async def test_mismatch_messages(expected: dict[str, Any], call: dict[str, Any], message: str) -> None:
+async def test_mismatch_messages(
+    expected: dict[str, Any], call: dict[str, Any], message: str
+) -> None:
     text = await mismatch(expected, **call)
     assert text == f"describe_images: parameters differ from expected_params at {message}"
 
@@ -335,7 +339,9 @@ async def test_wire_spelling_of_the_caller_is_compared_by_snake_case() -> None:
 async def test_client_errors_unmodeled_modeled_fields_and_no_retries() -> None:
     async with ECRClient(region="us-east-1") as ecr:
         with Stubber(ecr) as stub:
-            stub.add_client_error("list_images", "SomethingNew", message="new", http_status_code=409)
+            stub.add_client_error(
+                "list_images", "SomethingNew", message="new", http_status_code=409
+            )
             stub.add_client_error(
                 "upload_layer_part",
                 "InvalidLayerPartException",
@@ -369,7 +375,9 @@ async def test_paginator_over_three_stubbed_pages() -> None:
     async with ECRClient(region="us-east-1") as ecr:
         with Stubber(ecr) as stub:
             for n, (token_in, token_out) in enumerate([(None, "t1"), ("t1", "t2"), ("t2", None)]):
-                page: dict[str, Any] = {"image_ids": [{"image_tag": f"v{n}a"}, {"image_tag": f"v{n}b"}]}
+                page: dict[str, Any] = {
+                    "image_ids": [{"image_tag": f"v{n}a"}, {"image_tag": f"v{n}b"}]
+                }
                 if token_out:
                     page["next_token"] = token_out
                 expected: dict[str, Any] = {"repository_name": "api", "max_results": 2}
@@ -426,7 +434,9 @@ async def test_injected_sleep_sees_the_waiter_delays() -> None:
 
 def wire_handler(request: HttpRequest) -> HttpResponse:
     body = {"imageIds": [{"imageTag": "real"}]}
-    return HttpResponse(200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(body).encode())
+    return HttpResponse(
+        200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(body).encode()
+    )
 
 
 async def test_activate_deactivate_give_back_the_real_runtime() -> None:

@@ -81,9 +81,7 @@ def render_testing(svc: Service) -> tuple[str, list[str]]:
         "        http_status_code: int = 400,\n"
         "        expected_params: Mapping[str, Any] | None = None,\n"
         "        modeled_fields: Mapping[str, Any] | None = None,\n"
-        "    ) -> None:\n"
-        + _ERROR_DOC
-        + "        self._add_client_error(\n"
+        "    ) -> None:\n" + _ERROR_DOC + "        self._add_client_error(\n"
         "            operation, code, message, http_status_code, expected_params, modeled_fields\n"
         "        )\n"
     )

@@ -181,7 +181,9 @@ class PagingProxy:
             with self._lock:
                 self._tokens[opaque] = (operation, end)  # reusable, as ECR's are
             page["nextToken"] = opaque
-        return self._rewrite(operation, _Answer(200, [("Content-Type", _JSON)], json.dumps(page).encode()))
+        return self._rewrite(
+            operation, _Answer(200, [("Content-Type", _JSON)], json.dumps(page).encode())
+        )
 
     @staticmethod
     def _rewrite(operation: str, answer: _Answer) -> _Answer:

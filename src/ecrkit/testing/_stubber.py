@@ -161,7 +161,9 @@ class BaseStubber:
     ) -> None:
         op = self._operation(operation)
         if not 300 <= http_status_code <= 599:
-            raise ValueError(f"http_status_code of an error must be 300-599, not {http_status_code}")
+            raise ValueError(
+                f"http_status_code of an error must be 300-599, not {http_status_code}"
+            )
         body: dict[str, Any] = {"__type": code, "message": message}
         if modeled_fields:
             cls = self._errors.get(code)
@@ -203,7 +205,9 @@ class BaseStubber:
             actual = request_model.model_dump(exclude_unset=True, exclude_none=True)
             difference = _difference(entry.expected, actual, "")
             if difference is not None:
-                raise StubAssertionError(f"{name}: parameters differ from expected_params at {difference}")
+                raise StubAssertionError(
+                    f"{name}: parameters differ from expected_params at {difference}"
+                )
         self._queue.popleft()
         headers = CIMultiDict({"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": str(uuid.uuid4())})
         return HttpResponse(entry.status, CIMultiDictProxy(headers), entry.body)
