@@ -691,23 +691,25 @@ def stub_runtime(
     waiters made from the client sleep through ``sleep`` on a clock that advances by
     what they asked to wait. A client's real runtime, if it had one, comes back.
     """
+    # The client's protected members, from outside the class: this function is the seam.
+    target: Any = client
     state = vars(client)
     if "_start" in state:
         raise RuntimeError(f"{type(client).__name__} is already stubbed")
-    saved = (client._runtime, client._sleep, client._clock)
+    saved = (target._runtime, target._sleep, target._clock)
     injected = _InjectedSleep(sleep)
     made: list[_Runtime] = []
 
     async def start() -> _Runtime:
-        if client._closed:
-            raise client._closed_error()
+        if target._closed:
+            raise target._closed_error()
         loop = asyncio.get_running_loop()
         if not made or made[0].loop is not loop or made[0].fork_generation != _fork_generation:
-            region = client._region_arg or "us-east-1"
+            region: str = target._region_arg or "us-east-1"
             made[:] = [
                 _Runtime(
                     region=region,
-                    url=f"https://{client._service.signing_name}.{region}.stubbed.invalid/",
+                    url=f"https://{target._service.signing_name}.{region}.stubbed.invalid/",
                     signing_region=region,
                     credentials=RefreshingCredentials(StaticProvider(STUB_CREDENTIALS)),
                     transport=transport,
@@ -718,12 +720,12 @@ def stub_runtime(
             ]
         return made[0]
 
-    client._runtime = None
+    target._runtime = None
     state["_start"] = start  # an instance attribute: _invoke finds it instead of the method
-    client._sleep, client._clock = injected.sleep, injected.monotonic
+    target._sleep, target._clock = injected.sleep, injected.monotonic
 
     def restore() -> None:
         state.pop("_start", None)
-        client._runtime, client._sleep, client._clock = saved
+        target._runtime, target._sleep, target._clock = saved
 
     return restore

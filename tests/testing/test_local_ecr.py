@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib.util
 import json
 import subprocess
 import sys
 
 import pytest
 
-import ecrkit.testing._local as local_module
 from ecrkit import ClientConfig, ECRClient
 from ecrkit.errors import EndpointConnectionError, InvalidParameterException
 from ecrkit.testing import LocalECR
@@ -153,7 +153,7 @@ async def test_start_and_stop_never_block_the_loop() -> None:
 
 
 def test_without_moto_the_import_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(local_module.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ImportError, match=r"pip install 'ecrkit\[local\]'"):
         LocalECR()
 

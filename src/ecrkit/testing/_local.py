@@ -8,7 +8,7 @@ import logging
 import urllib.request
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from ecrkit._credentials import Credentials
 
@@ -39,7 +39,7 @@ class LocalECR:
     """
 
     #: What local clients sign with (moto accepts any credentials).
-    credentials = Credentials("AKIDLOCALECR", "ecrkit-local-ecr-secret")
+    credentials: ClassVar[Credentials] = Credentials("AKIDLOCALECR", "ecrkit-local-ecr-secret")
 
     def __init__(self, region: str = "us-east-1") -> None:
         # Only looked up here: importing moto takes a while, and start() does it in a thread.

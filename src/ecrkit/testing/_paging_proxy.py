@@ -155,7 +155,7 @@ class PagingProxy:
                 f"maxResults and nextToken cannot be used with {paged.names_key} in {operation}"
             )
         if size is not None and (
-            type(size) is not int or not 1 <= size <= paged.maximum  # pyright: ignore[reportUnnecessaryComparison]
+            type(size) is not int or not 1 <= size <= paged.maximum
         ):
             return _error(
                 f"Invalid parameter at 'maxResults' failed to satisfy constraint: "

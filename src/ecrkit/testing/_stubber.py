@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, NamedTuple, Self
+from typing import Any, NamedTuple, Self, cast
 
 from multidict import CIMultiDict, CIMultiDictProxy
 from pydantic import BaseModel, ValidationError
@@ -114,8 +114,7 @@ class BaseStubber:
     ) -> dict[str, Any] | None:
         if expected is None:
             return None
-        plain = _plain(expected)
-        assert isinstance(plain, dict)
+        plain: dict[str, Any] = _plain(expected)
         fields = op.request_cls.model_fields
         unknown = sorted(k for k in plain if k not in fields)
         if unknown:
@@ -219,11 +218,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         value = value.model_dump(exclude_unset=True, exclude_none=True)
     if isinstance(value, Mapping):
-        items: Mapping[Any, Any] = value
+        items = cast("Mapping[str, Any]", value)
         return {k: _plain(v) for k, v in items.items() if v is not None}
     if isinstance(value, list | tuple):
-        seq: list[Any] | tuple[Any, ...] = value
-        return [_plain(v) for v in seq]
+        return [_plain(v) for v in cast("Sequence[Any]", value)]
     return value
 
 
@@ -233,10 +231,10 @@ def _difference(expected: Any, actual: Any, path: str) -> str | None:
     if expected is ANY:
         return None
     if isinstance(expected, dict):
-        wanted: dict[str, Any] = expected
+        wanted = cast("dict[str, Any]", expected)
         if not isinstance(actual, dict):
             return f"{where}: expected a structure, got {actual!r}"
-        got: dict[str, Any] = actual
+        got = cast("dict[str, Any]", actual)
         for key, value in wanted.items():
             sub = f"{path}.{key}" if path else key
             if key not in got:
@@ -252,10 +250,10 @@ def _difference(expected: Any, actual: Any, path: str) -> str | None:
                 return f"{sub}: not expected, but {value!r} was passed"
         return None
     if isinstance(expected, list):
-        wanted_items: list[Any] = expected
+        wanted_items = cast("list[object]", expected)
         if not isinstance(actual, list):
             return f"{where}: expected a list, got {actual!r}"
-        got_items: list[Any] = actual
+        got_items = cast("list[object]", actual)
         for index, (want, have) in enumerate(zip(wanted_items, got_items, strict=False)):
             found = _difference(want, have, f"{path}[{index}]")
             if found is not None:
