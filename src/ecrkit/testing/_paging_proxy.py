@@ -154,9 +154,7 @@ class PagingProxy:
             return _error(
                 f"maxResults and nextToken cannot be used with {paged.names_key} in {operation}"
             )
-        if size is not None and (
-            type(size) is not int or not 1 <= size <= paged.maximum
-        ):
+        if size is not None and (type(size) is not int or not 1 <= size <= paged.maximum):
             return _error(
                 f"Invalid parameter at 'maxResults' failed to satisfy constraint: "
                 f"'Member must have value between 1 and {paged.maximum}'"
