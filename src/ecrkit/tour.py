@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import sys
 import tarfile
 import uuid
@@ -137,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log lines
         with local:
             asyncio.run(run(local.region, local.endpoint_url, local.credentials))
     except EcrkitError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import logging
 import urllib.request
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -60,7 +59,6 @@ class LocalECR:
             from moto.server import ThreadedMotoServer  # the local extra
         except ImportError as exc:
             raise ImportError(_NEEDS_MOTO, name="moto") from exc
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log lines
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()
