@@ -51,7 +51,7 @@ async def delete_untagged_older_than(
 
 
 async def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Delete old untagged images of a repository.")
     parser.add_argument("repository")
     parser.add_argument("days", type=int)
     parser.add_argument("--region")
