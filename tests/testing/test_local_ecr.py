@@ -13,6 +13,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -166,3 +167,26 @@ def test_importing_ecrkit_testing_and_its_plugin_stays_light() -> None:
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+async def test_a_response_rewrite_is_one_function(
+    ecr_client: ECRClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where LocalECR corrects moto (e.g. the registry-login work's real 12 h token
+    expiry): one entry in RESPONSE_REWRITES, applied to that operation's success only."""
+    from datetime import UTC, datetime
+
+    from ecrkit.testing import _paging_proxy
+
+    moto_says = (await ecr_client.get_authorization_token()).authorization_data[0].expires_at
+    assert moto_says == datetime(2015, 1, 1, tzinfo=UTC)  # moto's canned, expired token
+
+    def far_future(body: dict[str, Any]) -> dict[str, Any]:
+        for data in body["authorizationData"]:
+            data["expiresAt"] = 4102444800  # 2100-01-01
+        return body
+
+    monkeypatch.setitem(_paging_proxy.RESPONSE_REWRITES, "GetAuthorizationToken", far_future)
+    data = (await ecr_client.get_authorization_token()).authorization_data[0]
+    assert data.expires_at == datetime(2100, 1, 1, tzinfo=UTC)
+    assert data.authorization_token  # the rest of moto's answer is kept
