@@ -6,7 +6,7 @@ ecrkit's ``MockTransport`` answering with the fake server's canned bodies, its
 clock fixed at :data:`~bench.adapters.common.FIXED_NOW`. For every request it
 sent, the floor builds its own at the same instant; the bodies and the headers
 (``Content-Type``, ``X-Amz-Target``, ``X-Amz-Date`` and the SigV4
-``Authorization``) must be equal, and ecrkit's ``_signing.sign_request`` over the
+``Authorization``; ecrkit's ``User-Agent`` aside) must be equal, and ecrkit's ``_signing.sign_request`` over the
 floor's request must give the floor's signature. Both clients then send through
 aiohttp's default headers (Host, Content-Length, Accept, Accept-Encoding,
 User-Agent), so the bytes on the wire differ only in the User-Agent string.
@@ -78,7 +78,12 @@ def check() -> str:
         where = f"{operation}{' (next page)' if token else ''}"
         if body != request.body:
             raise FairnessError(f"{where}: floor body {body!r} != ecrkit body {request.body!r}")
-        if headers != request.headers:
+        # ecrkit's MockTransport requests carry its User-Agent (a transport without
+        # configure() gets it per request); on the wire both send one: not compared.
+        sent_headers = {k: v for k, v in request.headers.items() if k != "User-Agent"}
+        if not request.headers.get("User-Agent", "").startswith("ecrkit/"):
+            raise FairnessError(f"{where}: no ecrkit User-Agent in {request.headers}")
+        if headers != sent_headers:
             raise FairnessError(
                 f"{where}: floor headers {headers} != ecrkit headers {request.headers}"
             )

@@ -36,13 +36,15 @@ MOTO_REGION = "us-east-1"
 
 #: ``make_ecr(region=..., **ECRClient options)``: an async context manager.
 ClientFactory = Callable[..., AbstractAsyncContextManager[ECRClient]]
+_PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy", "all_proxy", "no_proxy"})
 
 
 @pytest.fixture(autouse=True)
 def isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS_* variable leaks in, no IMDS lookups, no real config or credentials file."""
+    """No AWS_* variable leaks in, no IMDS lookups, no real config or credentials file,
+    and no proxy from the machine's environment (clients honour HTTP(S)_PROXY)."""
     for name in list(os.environ):
-        if name.startswith("AWS_"):
+        if name.startswith("AWS_") or name.lower() in _PROXY_VARIABLES:
             monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     missing = tmp_path / "no-aws-dir"

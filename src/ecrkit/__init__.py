@@ -11,10 +11,21 @@ Models live in :mod:`ecrkit.models`, errors in :mod:`ecrkit.errors`.
 """
 
 from ._config import ClientConfig
-from ._credentials import Credentials
+from ._credentials import CredentialProvider, Credentials
 from ._generated.client import ECRClient
+from ._network import InsecureTLSWarning
+from ._options import NOT_GIVEN
 from ._protocol import ResponseMetadata
 
 __version__ = "0.2.0"
 
-__all__ = ["ClientConfig", "Credentials", "ECRClient", "ResponseMetadata", "__version__"]
+__all__ = [
+    "NOT_GIVEN",
+    "ClientConfig",
+    "CredentialProvider",
+    "Credentials",
+    "ECRClient",
+    "InsecureTLSWarning",
+    "ResponseMetadata",
+    "__version__",
+]

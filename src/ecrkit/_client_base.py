@@ -12,12 +12,14 @@ Knows nothing about ECR: the generated client subclass supplies a
 from __future__ import annotations
 
 import asyncio
+import copy
 import importlib
 import json
 import logging
 import os
 import time
 import warnings
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -26,29 +28,32 @@ from urllib.parse import quote
 
 import aiohttp
 
-from ._config import ClientConfig
+from . import _setup
+from ._config import ClientConfig, RetryMode
 from ._credentials import (
+    CredentialProvider,
     CredentialResolver,
     Credentials,
     RefreshingCredentials,
     StaticProvider,
-    configured_endpoint_url,
-    resolve_region,
+    check_credentials_arg,
 )
-from ._endpoints import EndpointResolver, check_endpoint_url, check_region
+from ._endpoints import check_endpoint_url, check_region
 from ._exceptions import (
     ClientClosedError,
     ConnectionError,
     EcrkitError,
-    EndpointResolutionError,
     EventLoopError,
     ResponseParseError,
     ResponseTooLargeError,
     ServiceError,
     TimeoutError,
 )
+from ._network import check_proxies, check_verify
+from ._options import NOT_GIVEN, CallOptions, NotGiven, derive_runtime_parts
 from ._protocol import CONTENT_TYPE, ResponseMetadata, parse_error
 from ._retries import SUCCESSFUL_ATTEMPT, AttemptResult, StandardRetryStrategy, make_retry_strategy
+from ._shared_config import endpoint_env_names
 from ._signing import presign_url, sign_request
 from ._transport import AiohttpTransport, HttpRequest, Transport
 
@@ -173,6 +178,9 @@ class ServiceInfo(NamedTuple):
     partitions: Callable[[], Mapping[str, Any]]
     error_classes: Mapping[str, type[ServiceError]]
     paginators: frozenset[str]
+    #: The model's ``serviceId`` ("ECR"): it names the ``AWS_ENDPOINT_URL_<ID>``
+    #: variable and the shared config's ``services`` subsection.
+    service_id: str
 
 
 class _Runtime(NamedTuple):
@@ -187,6 +195,9 @@ class _Runtime(NamedTuple):
     #: The event loop and fork generation of the first call: the pool is bound to them.
     loop: asyncio.AbstractEventLoop
     fork_generation: int
+    #: Headers added to every request before signing (``with_options(extra_headers=)``,
+    #: the User-Agent for a transport that does not send it itself); usually empty.
+    extra_headers: Mapping[str, str]
 
 
 class BaseClient:
@@ -200,7 +211,7 @@ class BaseClient:
         *,
         region: str | None = None,
         endpoint_url: str | None = None,
-        credentials: Credentials | None = None,
+        credentials: Credentials | CredentialProvider | None = None,
         profile: str | None = None,
         config: ClientConfig | None = None,
         session: aiohttp.ClientSession | None = None,
@@ -210,22 +221,27 @@ class BaseClient:
     ) -> None:
         """Create a client; nothing is resolved or connected until the first call.
 
+        ``credentials``: static :class:`Credentials`, or a
+        :class:`~ecrkit.CredentialProvider` (any object with ``async def load()``
+        returning ``Credentials``), refreshed ahead of its ``expiration``.
         ``session``: an ``aiohttp.ClientSession`` to use (not closed by the client).
         ``transport``, ``sleep`` and ``now`` replace the HTTP transport, the retry
         sleep and the wall clock (tests inject them; no real waiting needed).
         """
         if session is not None and transport is not None:
             raise ValueError("pass either session= or transport=, not both")
-        self._config = (config or ClientConfig()).resolved()
+        self._config_arg = config or ClientConfig()
+        self._config = self._config_arg.resolved()
+        check_proxies(self._config.proxies, self._config.proxy_headers)
+        check_verify(self._config.verify)
         # Checked here so that a bad value fails at once, before anything is resolved
         # or sent; a region from the environment or a profile is checked on first use.
         self._region_arg = check_region(region, "region=") if region else region
-        if endpoint_url:
-            self._endpoint_arg: str | None = check_endpoint_url(endpoint_url, "endpoint_url=")
-        else:
-            found = configured_endpoint_url()
-            self._endpoint_arg = None if found is None else check_endpoint_url(*found)
-        self._credentials_arg = credentials
+        self._endpoint_given = (
+            check_endpoint_url(endpoint_url, "endpoint_url=") if endpoint_url else None
+        )
+        self._endpoint_arg = self._endpoint_given or _endpoint_from_env(self._service.service_id)
+        self._credentials_arg = check_credentials_arg(credentials)
         self._profile = profile
         self._transport_arg = transport
         # Built now (it opens nothing until the first send) so that a bad pool size or
@@ -257,6 +273,10 @@ class BaseClient:
         self._start_lock: asyncio.Lock | None = None
         self._owned_transport: Transport | None = None
         self._closed = False
+        #: Set on a view made by with_options(): the client whose runtime it shares.
+        self._parent: BaseClient | None = None
+        self._call_options: CallOptions | None = None
+        self._views: weakref.WeakSet[BaseClient] | None = None
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -273,9 +293,13 @@ class BaseClient:
 
         Calls in flight raise :class:`~ecrkit.errors.ClientClosedError`. In a child
         process after ``fork`` the pool is the parent's: it is dropped, not closed,
-        so that nothing is written on the parent's connections.
+        so that nothing is written on the parent's connections. Closing a
+        :meth:`with_options` view closes that view only; closing its client closes
+        its views too.
         """
         self._closed = True
+        for view in list(self._views or ()):
+            view._closed = True
         transport, self._owned_transport = self._owned_transport, None
         rt = self._runtime
         if transport is None or (rt is not None and rt.fork_generation != _fork_generation):
@@ -348,7 +372,7 @@ class BaseClient:
                 # a thread): then nothing is kept, and the transport is never opened.
                 if self._closed:
                     raise self._closed_error()
-                if runtime.transport is not self._transport_arg:
+                if runtime.transport is not self._transport_arg and self._parent is None:
                     self._owned_transport = runtime.transport
                 self._runtime = runtime
         if self._closed:
@@ -356,34 +380,39 @@ class BaseClient:
         return self._runtime
 
     async def _resolve(self) -> _Runtime:
-        cfg = self._config
-        region = await resolve_region(self._region_arg, self._profile)
-        if not region:
-            raise EndpointResolutionError(
-                "No AWS region: pass region=..., set AWS_REGION, or set region in the profile"
-            )
-        params: dict[str, Any] = {
-            "Region": region,
-            "UseFIPS": bool(cfg.use_fips_endpoint),
-            "UseDualStack": bool(cfg.use_dualstack_endpoint),
-        }
-        if self._endpoint_arg:
-            params["Endpoint"] = self._endpoint_arg
-        endpoint = EndpointResolver(self._service.ruleset(), self._service.partitions()).resolve(
-            params
+        if self._parent is not None:
+            return await self._derive(self._parent)
+        service = self._service
+        from . import __version__
+
+        ready = await asyncio.to_thread(
+            _setup.prepare,
+            service_id=service.service_id,
+            ruleset=service.ruleset,
+            partitions=service.partitions,
+            region_arg=self._region_arg,
+            endpoint_arg=self._endpoint_given,
+            profile=self._profile,
+            given=self._config_arg,
+            resolved=self._config,
+            sdk=("ecrkit", __version__),
         )
-        signing_region = region
-        for scheme in endpoint.properties.get("authSchemes", ()):
-            signing_region = scheme.get("signingRegion", signing_region)
-        url = check_endpoint_url(endpoint.url, "the endpoint rules").rstrip("/") + "/"
+        cfg = self._config = ready.config
+        configure = getattr(self._http, "configure", None)
+        if configure is not None:
+            extra_headers = configure(ready.network)
+        else:  # another Transport: the User-Agent goes with each request
+            extra_headers = {"User-Agent": ready.network.user_agent}
         assert cfg.retry_mode is not None and cfg.max_attempts is not None
         return _Runtime(
-            region=region,
-            url=url,
-            signing_region=signing_region,
+            region=ready.region,
+            url=ready.url,
+            signing_region=ready.signing_region,
             credentials=RefreshingCredentials(
                 CredentialResolver(
-                    self._credentials_arg, self._profile, process_timeout=cfg.credentials_timeout
+                    self._credentials_arg,
+                    self._profile,
+                    process_timeout=cfg.credentials_timeout,
                 ),
                 now=self._now,
                 load_timeout=cfg.credentials_timeout,
@@ -394,7 +423,68 @@ class BaseClient:
             ),
             loop=asyncio.get_running_loop(),
             fork_generation=_fork_generation,
+            extra_headers=extra_headers,
         )
+
+    async def _derive(self, parent: BaseClient) -> _Runtime:
+        """A view's runtime: its parent's, with this view's call options applied."""
+        base = await parent._start()
+        options = self._call_options
+        assert options is not None
+        transport, retry, headers = derive_runtime_parts(
+            options,
+            base.transport,
+            base.retry,
+            base.extra_headers,
+            self._config,
+            clock=self._clock,
+            sleep=self._sleep,
+        )
+        return base._replace(transport=transport, retry=retry, extra_headers=headers)
+
+    def with_options(
+        self,
+        *,
+        connect_timeout: float | NotGiven | None = NOT_GIVEN,
+        read_timeout: float | NotGiven | None = NOT_GIVEN,
+        total_timeout: float | NotGiven | None = NOT_GIVEN,
+        max_attempts: int | None = None,
+        retry_mode: RetryMode | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A view of this client that runs its calls with other per-call settings.
+
+        ``client.with_options(read_timeout=5, max_attempts=1).describe_images(...)``:
+        the view shares this client's connection pool (or borrowed session),
+        credentials, endpoint and retry quota, and differs only in the settings given
+        here. ``extra_headers`` are added to every request of the view (and signed).
+        A timeout of ``None`` means no limit. Making a view is cheap (no I/O); its
+        first call sets up its settings once. Closing the view does not close this
+        client; closing this client closes its views.
+        """
+        options = CallOptions.checked(
+            self._call_options,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            total_timeout=total_timeout,
+            max_attempts=max_attempts,
+            retry_mode=retry_mode,
+            extra_headers=extra_headers,
+        )
+        root = self._parent or self
+        view = copy.copy(self)
+        view._parent = root
+        view._call_options = options
+        view._config = options.apply(self._config)
+        view._runtime = None
+        view._start_lock = None
+        view._owned_transport = None
+        view._views = None
+        view._closed = root._closed
+        if root._views is None:
+            root._views = weakref.WeakSet()
+        root._views.add(view)
+        return view
 
     # -- the pipeline --------------------------------------------------------
 
@@ -521,6 +611,8 @@ class BaseClient:
         """The signed request; its headers carry the signature and the session token,
         so only frames that hold it while sending see them (docs/reliability.md)."""
         headers = dict(op.headers)
+        if rt.extra_headers:
+            headers.update(rt.extra_headers)
         headers.update(
             sign_request(
                 method="POST",
@@ -648,6 +740,20 @@ class BaseClient:
         )
 
 
+def _endpoint_from_env(service_id: str) -> str | None:
+    """``AWS_ENDPOINT_URL_<SERVICE>`` or ``AWS_ENDPOINT_URL``, checked now (a bad one
+    fails at construction); ``None`` when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
+    The first call's set-up re-reads it with botocore's precedence, with the profile's.
+    """
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
+        return None
+    for name in endpoint_env_names(service_id):
+        url = os.environ.get(name)
+        if url:
+            return check_endpoint_url(url, name)
+    return None
+
+
 def _days(offset: timedelta) -> str:
     days = abs(offset.total_seconds()) / 86400
     return f"{days:,.0f} days" if days >= 2 else f"{days * 24:,.1f} hours"
@@ -716,6 +822,7 @@ def stub_runtime(
                     retry=make_retry_strategy("standard", 1),
                     loop=loop,
                     fork_generation=_fork_generation,
+                    extra_headers={},
                 )
             ]
         return made[0]

@@ -1,8 +1,9 @@
-"""ClientConfig: retries, timeouts, connection pool and endpoint flags.
+"""ClientConfig: retries, timeouts, connection pool, endpoint flags, proxies, TLS, User-Agent.
 
 Resolved once per client: an explicit field wins, then the standard AWS
 environment variables (``AWS_RETRY_MODE``, ``AWS_MAX_ATTEMPTS``,
-``AWS_USE_FIPS_ENDPOINT``, ``AWS_USE_DUALSTACK_ENDPOINT``), then the default.
+``AWS_USE_FIPS_ENDPOINT``, ``AWS_USE_DUALSTACK_ENDPOINT``), then the profile in the
+shared config file (on the first call, see ``ecrkit._setup``), then the default.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, replace
-from typing import Literal
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal
 
 __all__ = ["ClientConfig", "RetryMode"]
 
@@ -40,6 +43,18 @@ class ClientConfig:
             a ``credential_process`` included, before it fails with
             ``CredentialsError`` and the next call starts a fresh one (default 60;
             ``None``: no bound). A ``credential_process`` still running then is killed.
+        proxies: botocore's ``proxies``: ``{"https": "http://user:pw@proxy:3128",
+            "http": ...}``, keyed by the endpoint's scheme; wins over
+            ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` (honoured when this is
+            ``None``); ``{}``: never a proxy. User info becomes ``Proxy-Authorization``.
+        proxy_headers: more headers for the proxy (shown masked in ``repr``).
+        verify: botocore's ``verify``: ``None`` (``AWS_CA_BUNDLE``, then the
+            profile's ``ca_bundle``, then the default trust store), ``True`` (the
+            default trust store), a CA bundle path, an ``ssl.SSLContext``, or
+            ``False`` (no verification: local testing only, warns).
+        user_agent_extra: appended to the ``User-Agent`` (sanitized).
+        user_agent_appid: an application id, sent as ``app/<id>`` in the
+            ``User-Agent``; else ``AWS_SDK_UA_APP_ID``, else the profile's ``sdk_ua_app_id``.
     """
 
     retry_mode: RetryMode | None = None
@@ -52,6 +67,23 @@ class ClientConfig:
     use_dualstack_endpoint: bool | None = None
     max_response_bytes: int | None = 64 * 1024 * 1024
     credentials_timeout: float | None = 60.0
+    proxies: Mapping[str, str] | None = None
+    proxy_headers: Mapping[str, str] | None = None
+    verify: bool | str | os.PathLike[str] | ssl.SSLContext | None = None
+    user_agent_extra: str | None = None
+    user_agent_appid: str | None = None
+
+    def __repr__(self) -> str:
+        # Proxy URLs and headers may carry credentials: shown masked.
+        shown: list[str] = []
+        for f in fields(self):
+            value: Any = getattr(self, f.name)
+            if f.name == "proxies" and value:
+                value = {k: _mask(v) for k, v in value.items()}
+            elif f.name == "proxy_headers" and value:
+                value = {k: "***" for k in value}
+            shown.append(f"{f.name}={value!r}")
+        return f"ClientConfig({', '.join(shown)})"
 
     def __post_init__(self) -> None:
         # Every value is checked here, so a bad one fails where it was written, not
@@ -106,6 +138,15 @@ class ClientConfig:
             use_fips_endpoint=_flag(self.use_fips_endpoint, "AWS_USE_FIPS_ENDPOINT"),
             use_dualstack_endpoint=_flag(self.use_dualstack_endpoint, "AWS_USE_DUALSTACK_ENDPOINT"),
         )
+
+
+def _mask(url: object) -> object:
+    if not isinstance(url, str) or "@" not in url:
+        return url
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    return f"{scheme}{sep}***@{rest.rpartition('@')[2]}"
 
 
 def _flag(value: bool | None, env: str) -> bool:

@@ -21,7 +21,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 from ecrkit._endpoints import check_region
 from ecrkit._exceptions import CredentialsError, without_tracebacks
@@ -34,8 +34,7 @@ __all__ = [
     "EnvProvider",
     "RefreshingCredentials",
     "StaticProvider",
-    "configured_endpoint_url",
-    "endpoint_url_from_env",
+    "check_credentials_arg",
     "resolve_region",
 ]
 
@@ -85,9 +84,33 @@ class Credentials:
 
 
 class CredentialProvider(Protocol):
-    """Anything that can (re)load credentials; ``None`` means "not found here"."""
+    """A source of credentials: any object with ``async def load()`` (public, typed).
+
+    Pass one as ``ECRClient(credentials=provider)`` to plug in your own source (a
+    vault, a broker, a file another process rotates). The client calls ``load()``
+    on its first call and again ahead of the returned credentials' ``expiration``
+    (15 minutes before it; a failure then keeps the current ones until 10 minutes
+    before it), one load at a time however many calls wait, each bounded by
+    ``ClientConfig.credentials_timeout``. Credentials without ``expiration`` are
+    never refreshed. Returning ``None`` means "none found" (a ``CredentialsError``).
+    ``load()`` runs on the event loop: do blocking work in ``asyncio.to_thread``.
+    """
 
     async def load(self) -> Credentials | None: ...
+
+
+def check_credentials_arg(
+    credentials: Credentials | CredentialProvider | None,
+) -> Credentials | CredentialProvider | None:
+    """``credentials=`` as given; ``ValueError`` for anything that is neither kind."""
+    if credentials is None or isinstance(credentials, Credentials):
+        return credentials
+    if not callable(getattr(credentials, "load", None)):
+        raise ValueError(
+            "credentials= must be a Credentials or a credential provider (an object with "
+            f"an async load() method returning Credentials), got {type(credentials).__name__}"
+        )
+    return credentials
 
 
 class StaticProvider(NamedTuple):
@@ -237,27 +260,31 @@ def _excerpt(text: str) -> tuple[str, bool]:
 
 
 class CredentialResolver:
-    """Explicit credentials, then the environment, then the botocore chain.
+    """Explicit credentials or provider, else the environment, then the botocore chain.
 
-    With an explicit ``profile`` the environment is skipped, as botocore does.
+    With an explicit ``profile`` the environment is skipped, as botocore does. A
+    provider passed in is the only source (as explicit credentials win in botocore).
     ``load()`` never returns ``None``: it raises :class:`CredentialsError` instead.
     """
 
     def __init__(
         self,
-        credentials: Credentials | None = None,
+        credentials: Credentials | CredentialProvider | None = None,
         profile: str | None = None,
         *,
         process_timeout: float | None = None,
     ) -> None:
         self.profile = profile
         providers: list[CredentialProvider] = []
-        if credentials is not None:
+        if isinstance(credentials, Credentials):
             providers.append(StaticProvider(credentials))
+        elif credentials is not None:
+            self.providers: tuple[CredentialProvider, ...] = (credentials,)
+            return
         if profile is None:
             providers.append(EnvProvider())
         providers.append(BotocoreChainProvider(profile, process_timeout))
-        self.providers: tuple[CredentialProvider, ...] = tuple(providers)
+        self.providers = tuple(providers)
 
     def __repr__(self) -> str:
         return f"CredentialResolver(providers={list(self.providers)!r})"
@@ -267,6 +294,12 @@ class CredentialResolver:
         for provider in self.providers:
             creds = await provider.load()
             if creds is not None:
+                # A user's provider may return anything, whatever its annotation says.
+                if not isinstance(cast(object, creds), Credentials):
+                    raise CredentialsError(
+                        f"{type(provider).__name__}.load() returned a "
+                        f"{type(creds).__name__}, not ecrkit.Credentials"
+                    )
                 return creds
         where = f"profile {self.profile!r}" if self.profile else "the default profile"
         raise CredentialsError(
@@ -420,23 +453,3 @@ async def resolve_region(explicit: str | None, profile: str | None) -> str | Non
         return None
     where = f"profile {profile!r}" if profile else "the default profile"
     return check_region(region, f"the shared config file ({where})")
-
-
-def configured_endpoint_url() -> tuple[str, str] | None:
-    """``(url, variable name)`` from AWS_ENDPOINT_URL_ECR or AWS_ENDPOINT_URL, or ``None``.
-
-    ``None`` also when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is ``true``.
-    """
-    if (_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").strip().lower() == "true":
-        return None
-    for name in ("AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL"):
-        url = _env(name)
-        if url:
-            return url, name
-    return None
-
-
-def endpoint_url_from_env() -> str | None:
-    """AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS."""
-    found = configured_endpoint_url()
-    return None if found is None else found[0]

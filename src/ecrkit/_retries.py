@@ -206,6 +206,11 @@ class StandardRetryStrategy:
         self._throttling_codes = frozenset(throttling_error_codes)
         self._retryable_codes = self._throttling_codes | frozenset(transient_error_codes)
 
+    @property
+    def random(self) -> Callable[[], float]:
+        """The jitter source (a strategy derived from this one keeps it)."""
+        return self._random
+
     def begin(self) -> RetryState:
         """Start a call."""
         return RetryState()

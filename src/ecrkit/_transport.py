@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import copy
 import inspect
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -33,8 +34,10 @@ from ecrkit._exceptions import (
     TimeoutError,
     without_tracebacks,
 )
+from ecrkit._network import NetworkSettings
 
 __all__ = [
+    "AIOHTTP_VERSION",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "AiohttpTransport",
     "HttpRequest",
@@ -44,6 +47,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
+#: For the User-Agent's ``md/aiohttp#<version>`` (only this module imports aiohttp).
+AIOHTTP_VERSION: Final = aiohttp.__version__
 _SKIP_AUTO_HEADERS: Final = ("Content-Type",)
 
 
@@ -85,9 +90,14 @@ class AiohttpTransport:
     it behaves like an owned one for everything that decides an outcome: every
     request passes this transport's timeouts, ``raise_for_status=False`` and
     ``allow_redirects=False`` explicitly, whatever the session's defaults. Its
-    pool (``pool_size`` is ignored), default headers, cookies, proxy settings and
-    trace configs do apply. ``max_response_bytes`` (``None``: no limit) bounds the
-    decoded body of every response.
+    pool (``pool_size`` is ignored), default headers, cookies and trace configs do
+    apply; so do its proxy settings unless the client's :meth:`configure` gives a
+    proxy. ``max_response_bytes`` (``None``: no limit) bounds the decoded body of
+    every response.
+
+    :meth:`configure` (the client calls it once, before the first request) applies
+    the client's proxy, TLS trust and ``User-Agent``: to the session and connector
+    it creates, or, for a borrowed session, as per-request options built once.
     """
 
     def __init__(
@@ -127,6 +137,48 @@ class AiohttpTransport:
         }
         if session is not None:
             self._request_options["skip_auto_headers"] = _SKIP_AUTO_HEADERS
+        self._network: NetworkSettings | None = None
+
+    def configure(self, network: NetworkSettings) -> dict[str, str]:
+        """Apply the client's proxy, TLS trust and User-Agent (once, before any send).
+
+        Returns the headers the client must add to each request itself: the
+        ``User-Agent`` for a borrowed session (whose default headers are the
+        owner's), nothing for an owned one (its session sends it by default).
+        """
+        self._network = network
+        options = self._request_options
+        if network.proxy is not None:
+            options["proxy"] = URL(network.proxy.url)
+            options["proxy_headers"] = dict(network.proxy.headers)
+        if self._owns_session:
+            return {}
+        if network.ssl is not None:
+            options["ssl"] = network.ssl
+        return {"User-Agent": network.user_agent}
+
+    def derive(
+        self,
+        *,
+        connect_timeout: float | None,
+        read_timeout: float | None,
+        total_timeout: float | None,
+    ) -> AiohttpTransport:
+        """A transport sending through this one's session with other timeouts.
+
+        The session is opened now if it is not yet; the derived transport never
+        closes it (closing it is a no-op), and it fails with
+        :class:`~ecrkit.errors.ClientClosedError` once this one is closed.
+        """
+        session = self._session or self._open()
+        view = copy.copy(self)
+        view._session = session
+        view._owns_session = False
+        view._timeout = aiohttp.ClientTimeout(
+            total=total_timeout, sock_connect=connect_timeout, sock_read=read_timeout
+        )
+        view._request_options = {**self._request_options, "timeout": view._timeout}
+        return view
 
     @property
     def connector(self) -> aiohttp.BaseConnector | None:
@@ -136,9 +188,17 @@ class AiohttpTransport:
     def _open(self) -> aiohttp.ClientSession:
         if self._closed:
             raise ClientClosedError("AiohttpTransport is closed")
+        network = self._network
+        connector_options: dict[str, Any] = {"limit": self._pool_size}
+        headers: dict[str, str] = {}
+        if network is not None:
+            headers["User-Agent"] = network.user_agent
+            if network.ssl is not None:
+                connector_options["ssl"] = network.ssl
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self._pool_size),
+            connector=aiohttp.TCPConnector(**connector_options),
             timeout=self._timeout,
+            headers=headers,
             skip_auto_headers=_SKIP_AUTO_HEADERS,
             cookie_jar=aiohttp.DummyCookieJar(),
         )
@@ -270,7 +330,7 @@ def _where(method: str, url: URL) -> str:
 
 
 #: Request headers that carry credentials: a signature, a session token.
-_SECRET_HEADERS: Final = frozenset({"authorization", "x-amz-security-token"})
+_SECRET_HEADERS: Final = frozenset({"authorization", "x-amz-security-token", "proxy-authorization"})
 
 
 def _redact_request_info(exc: BaseException) -> None:

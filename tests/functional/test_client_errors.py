@@ -281,6 +281,7 @@ async def test_asyncio_timeout_around_a_call_is_the_builtin_timeout() -> None:
     hang = Hang()
     client, transport = make_client(hang)
     async with client as ecr:
+        await ecr._start()  # the set-up (a worker thread) is not what this times out
         with pytest.raises(builtins.TimeoutError) as caught:
             # The deadline is set once the request is on the wire, not as a fixed
             # 10 ms: a cold first call (schemas not built yet, as when this test runs

@@ -27,6 +27,7 @@ import pytest
 from aiohttp import web
 
 import ecrkit._credentials
+import ecrkit._shared_config
 from ecrkit import ClientConfig, ECRClient
 from ecrkit._client_base import MAX_CLOCK_SKEW
 from ecrkit.errors import (
@@ -347,14 +348,14 @@ async def test_close_during_the_first_calls_start_up_keeps_nothing(
     config.write_text("[default]\nregion = us-east-1\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     in_thread, release = threading.Event(), threading.Event()
-    real = ecrkit._credentials._region_from_config
+    real = ecrkit._shared_config.load
 
-    def held(profile: str | None) -> str | None:
+    def held(profile: str | None, service_id: str) -> ecrkit._shared_config.SharedConfig:
         in_thread.set()
         release.wait(5)
-        return real(profile)
+        return real(profile, service_id)
 
-    monkeypatch.setattr(ecrkit._credentials, "_region_from_config", held)
+    monkeypatch.setattr(ecrkit._shared_config, "load", held)
     client = ECRClient(endpoint_url=faults.url, credentials=CREDENTIALS)
     call = asyncio.ensure_future(client.describe_repositories())
     await asyncio.to_thread(in_thread.wait, 5)

@@ -80,16 +80,17 @@ def socket_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[SocketGuard]:
 
 @pytest.fixture
 def no_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Resolving credentials from the environment chain, or a region, is a failure."""
+    """Resolving credentials from the environment chain, or the client's set-up (region,
+    endpoint, shared config, proxies), is a failure."""
 
     async def no_load(self: object) -> Credentials:
         raise AssertionError("credentials were resolved")
 
-    async def no_region(*args: object) -> str:
-        raise AssertionError("the region was resolved")
+    def no_setup(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the client's set-up ran")
 
     monkeypatch.setattr(credentials_module.CredentialResolver, "load", no_load)
-    monkeypatch.setattr(client_base, "resolve_region", no_region)
+    monkeypatch.setattr(client_base._setup, "prepare", no_setup)
 
 
 def detail(tag: str = "v1") -> dict[str, Any]:
@@ -480,6 +481,7 @@ class OtherServiceClient(BaseClient):
         partitions=lambda: {},
         error_classes={"NotThere": NotThereError},
         paginators=frozenset(),
+        service_id="Other",
     )
     _operations: ClassVar[dict[str, Operation[Any, Any]]] = {
         "fetch_things": Operation(

@@ -25,7 +25,6 @@ from ecrkit._credentials import (
     EnvProvider,
     RefreshingCredentials,
     StaticProvider,
-    endpoint_url_from_env,
     resolve_region,
 )
 from ecrkit._exceptions import CredentialsError
@@ -421,7 +420,14 @@ async def test_resolve_region_order(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert await resolve_region("eu-central-1", "dev") == "eu-central-1"
 
 
+def endpoint_url_from_env() -> str | None:
+    from ecrkit._client_base import _endpoint_from_env
+
+    return _endpoint_from_env("ECR")
+
+
 def test_endpoint_url_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The variable names come from the service id ("ECR" -> AWS_ENDPOINT_URL_ECR)."""
     assert endpoint_url_from_env() is None
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://general:1")
     assert endpoint_url_from_env() == "http://general:1"

@@ -174,6 +174,7 @@ def render_client(
         "        partitions=endpoint_rules.partitions,\n"
         "        error_classes=ERROR_CLASSES,\n"
         f"        paginators=frozenset({pager_names!r}),\n"
+        f"        service_id={md['serviceId']!r},\n"
         "    )\n"
         "    _operations = _OPS\n\n"
         + "\n".join(methods)

@@ -605,6 +605,7 @@ class ECRClient(BaseClient):
                 "list_replication_backfills",
             ]
         ),
+        service_id="ECR",
     )
     _operations = _OPS
 
