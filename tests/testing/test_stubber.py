@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-import ecrkit._client_base as client_base
 import ecrkit._credentials as credentials_module
+import ecrkit._setup as client_setup
 from ecrkit import Credentials, ECRClient
 from ecrkit._client_base import BaseClient, Operation, ServiceInfo
 from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
@@ -90,7 +90,7 @@ def no_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the client's set-up ran")
 
     monkeypatch.setattr(credentials_module.CredentialResolver, "load", no_load)
-    monkeypatch.setattr(client_base._setup, "prepare", no_setup)
+    monkeypatch.setattr(client_setup, "prepare", no_setup)
 
 
 def detail(tag: str = "v1") -> dict[str, Any]:
