@@ -34,7 +34,8 @@ class LocalECR:
     everything at once). Starting and stopping run in a worker thread under
     ``async with``: the event loop never blocks. ``client()`` opens an
     :class:`~ecrkit.ECRClient` bound to it; ``reset()`` empties every repository,
-    image and setting.
+    image and setting. moto keeps that state per process: LocalECRs in one process
+    share it (one per test session is the usual shape).
     """
 
     #: What local clients sign with (moto accepts any credentials).
