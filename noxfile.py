@@ -127,6 +127,8 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", *session.posargs)  # src/ecrkit + typing_tests (pyproject)
     session.run("mypy", "--strict", samples)
     session.run("mypy", "--explicit-package-bases", "tests", "tools")
+    session.run("mypy", "--strict", "examples/cleanup")  # the example project, as users check it
+    session.run("pyright", "examples/cleanup")
     session.run("pyright")  # src/ecrkit + typing_tests (pyproject)
     session.run("pyright", samples)
     session.run("pyright", "--verifytypes", "ecrkit", "--ignoreexternal")

@@ -2,9 +2,13 @@
 
 - Every test runs isolated from the machine's AWS setup (no ``AWS_*`` variables,
   no instance metadata, no ``~/.aws`` files).
-- ``moto_endpoint`` is moto's ECR server, started once per session on 127.0.0.1.
+- ``moto_endpoint`` is the endpoint of the session's :class:`~ecrkit.testing.LocalECR`
+  (``ecr_local``, from ecrkit's own pytest plugin): moto's ECR server on 127.0.0.1 behind
+  the layer that pages like ECR. The suite starts moto no other way.
 - ``ecr`` is an :class:`~ecrkit.ECRClient` against it with fake credentials, and
-  ``make_ecr`` opens more (another region, other credentials or options).
+  ``make_ecr`` opens more (another region, other credentials or options). Unlike the
+  plugin's ``ecr_client``, these do not reset the server's state: tests use names of
+  their own.
 
 Clients made here never really sleep: retry back-off goes to a no-op ``sleep``.
 """
@@ -12,7 +16,7 @@ Clients made here never really sleep: retry back-off goes to a no-op ``sleep``.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from typing import Any
 import pytest
 
 from ecrkit import Credentials, ECRClient
+from ecrkit.testing import LocalECR
 from tests import _hypothesis
 
 #: The hypothesis profile in use (``ECRKIT_HYPOTHESIS_PROFILE``; see tests/_hypothesis.py).
@@ -48,17 +53,9 @@ def isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    """The URL of moto's server (all services, ECR included), on a free local port."""
-    from moto.server import ThreadedMotoServer  # imported here: only integration tests pay
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()  # also closes the listening socket
+def moto_endpoint(ecr_local: LocalECR) -> str:
+    """The session's LocalECR (started on first use; moto loads only then)."""
+    return ecr_local.endpoint_url
 
 
 async def _no_sleep(delay: float) -> None:

@@ -35,6 +35,7 @@ from ._credentials import (
     CredentialResolver,
     Credentials,
     RefreshingCredentials,
+    StaticProvider,
     check_credentials_arg,
 )
 from ._endpoints import check_endpoint_url, check_region
@@ -778,3 +779,60 @@ def _plain(value: object) -> object:
     if isinstance(value, Mapping):
         return dict(cast("Mapping[object, object]", value))
     return value
+
+
+#: What a stubbed client signs with (``stub_runtime``): never a real key.
+STUB_CREDENTIALS = Credentials("AKIDSTUBBEDECRKIT", "ecrkit-stubbed-secret-key")
+
+
+def stub_runtime(
+    client: BaseClient, transport: Transport, sleep: Callable[[float], Awaitable[object]]
+) -> Callable[[], None]:
+    """Route ``client``'s calls to ``transport`` until the returned function restores it.
+
+    The seam of ``ecrkit.testing.Stubber``, for any client. While routed, the real
+    pipeline runs (validation, serialization, signing, parsing, typed errors) but
+    nothing is resolved: the region is ``region=`` (else us-east-1), the credentials
+    are :data:`STUB_CREDENTIALS`, every call makes one attempt (no retries), and
+    waiters made from the client sleep through ``sleep`` on a clock that advances by
+    what they asked to wait. A client's real runtime, if it had one, comes back.
+    """
+    # The client's protected members, from outside the class: this function is the seam.
+    target: Any = client
+    state = vars(client)
+    if "_start" in state:
+        raise RuntimeError(f"{type(client).__name__} is already stubbed")
+    saved = (target._runtime, target._sleep, target._clock)
+    injected = _InjectedSleep(sleep)
+    made: list[_Runtime] = []
+
+    async def start() -> _Runtime:
+        if target._closed:
+            raise target._closed_error()
+        loop = asyncio.get_running_loop()
+        if not made or made[0].loop is not loop or made[0].fork_generation != _fork_generation:
+            region: str = target._region_arg or "us-east-1"
+            made[:] = [
+                _Runtime(
+                    region=region,
+                    url=f"https://{target._service.signing_name}.{region}.stubbed.invalid/",
+                    signing_region=region,
+                    credentials=RefreshingCredentials(StaticProvider(STUB_CREDENTIALS)),
+                    transport=transport,
+                    retry=make_retry_strategy("standard", 1),
+                    loop=loop,
+                    fork_generation=_fork_generation,
+                    extra_headers={},
+                )
+            ]
+        return made[0]
+
+    target._runtime = None
+    state["_start"] = start  # an instance attribute: _invoke finds it instead of the method
+    target._sleep, target._clock = injected.sleep, injected.monotonic
+
+    def restore() -> None:
+        state.pop("_start", None)
+        target._runtime, target._sleep, target._clock = saved
+
+    return restore

@@ -1,6 +1,6 @@
 """A short tour of ecrkit: create a repository, push an image, read it back, catch an error.
 
-    python -m ecrkit.tour                      # against moto's ECR, started on 127.0.0.1
+    python -m ecrkit.tour                      # against LocalECR (moto), on 127.0.0.1
     python -m ecrkit.tour --region eu-west-1   # against real AWS, your usual credentials
 
 The first form needs moto (``pip install 'ecrkit[local]'``) and uses fake credentials;
@@ -127,8 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.region:  # real AWS, with the normal credential chain
             asyncio.run(run(args.region, endpoint_url=None, credentials=None))
             return 0
+        from ecrkit.testing import LocalECR  # moto's server behind ECR-like paging
+
         try:
-            from moto.server import ThreadedMotoServer  # only the local tour needs moto
+            local = LocalECR()
         except ImportError:
             print(
                 "The local tour needs moto: pip install 'ecrkit[local]'"
@@ -137,14 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log lines
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        try:
-            host, port = server.get_host_and_port()
-            fake = Credentials("testing", "testing")  # moto accepts any
-            asyncio.run(run("us-east-1", f"http://{host}:{port}", fake))
-        finally:
-            server.stop()
+        with local:
+            asyncio.run(run(local.region, local.endpoint_url, local.credentials))
     except EcrkitError as exc:
         print(f"tour failed: {exc}", file=sys.stderr)
         return 1

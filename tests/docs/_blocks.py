@@ -12,9 +12,12 @@ PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)(?P<info>[^\n`]*)$")
 
 #: Info-string words: ``python aws`` blocks need real AWS (only type-checked);
-#: ``python boto3`` / ``python aiobotocore`` are the other SDKs' code (compiled only).
+#: ``python boto3`` / ``python aiobotocore`` are the other SDKs' code (compiled only);
 NEEDS_AWS = "aws"
 OTHER_SDKS = frozenset({"boto3", "aiobotocore"})
+#: ``python pytest`` blocks are whole pytest modules: tests/docs/test_pytest_examples.py
+#: runs each one with pytest (they are type-checked like the others).
+PYTEST = "pytest"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import pytest
 
 from ecrkit import ECRClient
 from ecrkit.tour import digest, tiny_image
-from tests.docs._blocks import NEEDS_AWS, OTHER_SDKS, PAGES, ROOT, Block, python_blocks
+from tests.docs._blocks import NEEDS_AWS, OTHER_SDKS, PAGES, PYTEST, ROOT, Block, python_blocks
 
 pytestmark = pytest.mark.integration
 
@@ -89,7 +89,7 @@ def test_page_code_runs(page: Path, moto_endpoint: str, monkeypatch: pytest.Monk
         loop.run_until_complete(reset_registry(ecr))
         ran = 0
         for block in python_blocks(page):
-            if block.tags & OTHER_SDKS:
+            if block.tags & OTHER_SDKS or PYTEST in block.tags:  # pytest modules: run apart
                 compile(block.code, block.where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
                 continue
             if NEEDS_AWS in block.tags:
@@ -107,7 +107,7 @@ def test_page_code_runs(page: Path, moto_endpoint: str, monkeypatch: pytest.Monk
 
 def test_every_python_block_is_classified() -> None:
     """A typo in an info string (``python asw``) would silently skip a block."""
-    known = {NEEDS_AWS, *OTHER_SDKS}
+    known = {NEEDS_AWS, PYTEST, *OTHER_SDKS}
     unknown = [
         f"{b.where}: {sorted(b.tags - known)}"
         for p in PAGES

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs._blocks import NEEDS_AWS, OTHER_SDKS, PAGES, ROOT, Block, python_blocks
+from tests.docs._blocks import NEEDS_AWS, OTHER_SDKS, PAGES, PYTEST, ROOT, Block, python_blocks
 
 #: The reference's examples (untagged: its call signatures and outputs are tagged) too.
 EXAMPLES = sorted((ROOT / "docs" / "reference").rglob("*.md"))
@@ -27,7 +27,7 @@ BLOCKS = [
     for p in [*PAGES, *EXAMPLES]
     for b in python_blocks(p)
     if not b.tags & OTHER_SDKS and not b.tags
-] + [b for p in PAGES for b in python_blocks(p) if b.tags == {NEEDS_AWS}]
+] + [b for p in PAGES for b in python_blocks(p) if b.tags in ({NEEDS_AWS}, {PYTEST})]
 FRAGMENT = "from ecrkit import ECRClient\n\n\nasync def _block(ecr: ECRClient) -> None:\n"
 
 

@@ -1,12 +1,9 @@
-"""Paginators and a waiter end to end against moto's ECR server.
+"""Paginators and a waiter end to end against LocalECR (moto behind ECR-like paging).
 
 moto 5.2.x ignores ``maxResults`` and ``nextToken`` on ListImages, DescribeImages
-and DescribeRepositories (it always returns everything in one response), so the
-client talks to a small paging proxy (aiohttp on 127.0.0.1, port 0) in front of
-moto. For those three operations the proxy asks moto for everything, then serves
-one page of ``maxResults`` items (ECR's default of 100 when absent) with an
-opaque ``nextToken``, as ECR does; every other request is forwarded unchanged.
-The proxy records what it saw, so the tests count requests where they arrive.
+and DescribeRepositories (it always returns everything in one response); LocalECR's
+front layer pages them as ECR does (ecrkit/testing/_paging_proxy.py). The client here
+records what it sends, so the tests count requests where they leave.
 """
 
 from __future__ import annotations
@@ -14,129 +11,59 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import secrets
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 
-from ecrkit import Credentials, ECRClient
+from ecrkit import ECRClient
+from ecrkit._transport import AiohttpTransport, HttpRequest, HttpResponse
+from ecrkit.errors import RepositoryNotFoundException
 from ecrkit.models import DescribeImageScanFindingsResponse
+from ecrkit.testing import LocalECR
 
 pytestmark = pytest.mark.integration
 
-CREDENTIALS = Credentials("AKIDMOTOTESTING", "moto-testing-secret-key")
-REGION = "us-east-1"
-PAGED = {
-    "ListImages": "imageIds",
-    "DescribeImages": "imageDetails",
-    "DescribeRepositories": "repositories",
-}
-DEFAULT_PAGE = 100
-HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection"}
 
+class Recording:
+    """A real transport that records (operation, maxResults, nextToken) of each request."""
 
-@dataclass
-class PagingProxy:
-    """ECR paging for the operations moto does not page; everything else passes through."""
-
-    upstream: str
-    seen: list[tuple[str, int | None, str | None]] = field(default_factory=list)
-    _tokens: dict[str, int] = field(default_factory=dict)
-    _session: aiohttp.ClientSession | None = None
+    def __init__(self) -> None:
+        self._inner = AiohttpTransport()
+        self.seen: list[tuple[str, int | None, str | None]] = []
 
     def requests_for(self, operation: str) -> list[tuple[int | None, str | None]]:
         return [(size, token) for op, size, token in self.seen if op == operation]
 
-    async def handle(self, request: web.Request) -> web.Response:
-        assert self._session is not None
-        body = await request.read()
-        operation = request.headers.get("X-Amz-Target", "").rpartition(".")[2]
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
-        key = PAGED.get(operation)
-        if key is None:
-            self.seen.append((operation, None, None))
-            return await self._forward(request.method, request.path_qs, headers, body)
-        params = json.loads(body or b"{}")
-        size = params.pop("maxResults", None)
-        token = params.pop("nextToken", None)
-        self.seen.append((operation, size, token))
-        if token is not None and token not in self._tokens:
-            return web.json_response(
-                {"__type": "InvalidParameterException", "message": "bad nextToken"}, status=400
-            )
-        upstream = await self._forward(
-            request.method, request.path_qs, headers, json.dumps(params).encode()
-        )
-        if upstream.status != 200:
-            return upstream
-        assert upstream.body is not None and isinstance(upstream.body, bytes)
-        everything = json.loads(upstream.body)
-        start = 0 if token is None else self._tokens[token]  # reusable, as in ECR
-        end = start + (size or DEFAULT_PAGE)
-        page: dict[str, Any] = {key: everything.get(key, [])[start:end]}
-        if end < len(everything.get(key, [])):
-            opaque = secrets.token_urlsafe(24)
-            self._tokens[opaque] = end
-            page["nextToken"] = opaque
-        return web.json_response(page, content_type="application/x-amz-json-1.1", dumps=json.dumps)
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        params: dict[str, Any] = json.loads(request.body or b"{}")
+        operation = request.headers["X-Amz-Target"].rpartition(".")[2]
+        self.seen.append((operation, params.get("maxResults"), params.get("nextToken")))
+        return await self._inner.send(request)
 
-    async def _forward(
-        self, method: str, path: str, headers: dict[str, str], body: bytes
-    ) -> web.Response:
-        assert self._session is not None
-        async with self._session.request(
-            method, self.upstream + path, headers=headers, data=body
-        ) as resp:
-            data = await resp.read()
-            keep = {
-                k: v
-                for k, v in resp.headers.items()
-                if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"
-            }
-            return web.Response(status=resp.status, body=data, headers=keep)
-
-    async def start(self) -> str:
-        self._session = aiohttp.ClientSession(auto_decompress=True)
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        return f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
-        if self._session is not None:
-            await self._session.close()
+    async def close(self) -> None:
+        await self._inner.close()
 
 
 @pytest.fixture
-async def proxy(moto_endpoint: str) -> AsyncIterator[tuple[PagingProxy, str]]:
-    paging = PagingProxy(moto_endpoint)
-    url = await paging.start()
+async def recorded(ecr_local: LocalECR) -> AsyncIterator[tuple[ECRClient, Recording]]:
+    recording = Recording()
     try:
-        yield paging, url
+        async with ecr_local.client(transport=recording) as client:
+            yield client, recording
     finally:
-        await paging.stop()
-
-
-async def _no_sleep(delay: float) -> None:
-    """Waiter and retry delays pass without waiting."""
+        await recording.close()  # a transport passed in is not the client's to close
 
 
 @pytest.fixture
-async def ecr(proxy: tuple[PagingProxy, str]) -> AsyncIterator[ECRClient]:
-    async with ECRClient(
-        region=REGION, endpoint_url=proxy[1], credentials=CREDENTIALS, sleep=_no_sleep
-    ) as client:
-        yield client
+def ecr(recorded: tuple[ECRClient, Recording]) -> ECRClient:
+    return recorded[0]
+
+
+@pytest.fixture
+def proxy(recorded: tuple[ECRClient, Recording]) -> tuple[Recording, None]:
+    return recorded[1], None
 
 
 def manifest(n: int) -> str:
@@ -182,12 +109,18 @@ async def put_images(ecr: ECRClient, repository: str, count: int) -> set[str]:
     return set(digests)
 
 
-#: repository -> digests of the 250 images pushed there (moto's server lives all session).
+#: repository -> digests of the 250 images pushed there (the server lives all session).
 _SEEDED: dict[str, set[str]] = {}
 
 
 async def repository_with_250_images(ecr: ECRClient) -> tuple[str, set[str]]:
-    """One repository of 250 images, pushed by whichever test needs it first."""
+    """One repository of 250 images, pushed by whichever test needs it first (again if a
+    test with the plugin's ``ecr_client`` reset the server since)."""
+    for name in list(_SEEDED):
+        try:
+            await ecr.describe_repositories(repository_names=[name])
+        except RepositoryNotFoundException:
+            del _SEEDED[name]
     if not _SEEDED:
         repository = f"ecrkit-pages-{uuid.uuid4().hex[:12]}"
         await ecr.create_repository(repository_name=repository)
@@ -197,7 +130,7 @@ async def repository_with_250_images(ecr: ECRClient) -> tuple[str, set[str]]:
 
 
 async def test_list_and_describe_250_images_in_pages_of_100(
-    ecr: ECRClient, proxy: tuple[PagingProxy, str]
+    ecr: ECRClient, proxy: tuple[Recording, None]
 ) -> None:
     paging = proxy[0]
     repository, digests = await repository_with_250_images(ecr)
@@ -232,7 +165,7 @@ async def test_list_and_describe_250_images_in_pages_of_100(
 
 
 async def test_max_items_then_resume_returns_the_rest_without_duplicates(
-    ecr: ECRClient, proxy: tuple[PagingProxy, str]
+    ecr: ECRClient, proxy: tuple[Recording, None]
 ) -> None:
     paging = proxy[0]
     repository, digests = await repository_with_250_images(ecr)
@@ -263,9 +196,9 @@ async def test_max_items_then_resume_returns_the_rest_without_duplicates(
 
 
 async def test_describe_repositories_in_pages(
-    ecr: ECRClient, proxy: tuple[PagingProxy, str]
+    ecr: ECRClient, proxy: tuple[Recording, None]
 ) -> None:
-    """moto's server is shared, so only this test's repositories are known exactly."""
+    """The server is shared, so only this test's repositories are known exactly."""
     paging = proxy[0]
     prefix = f"ecrkit-repos-{uuid.uuid4().hex[:8]}"
     names = {f"{prefix}-{n}" for n in range(5)}

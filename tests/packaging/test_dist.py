@@ -111,7 +111,10 @@ def test_wheel_is_the_package_and_its_metadata_only(wheel: zipfile.ZipFile) -> N
     for unwanted in ("tests/", "tools/", "bench/", "docs/", "examples/", "__pycache__"):
         assert not [name for name in names if unwanted in name], unwanted
     metadata = {name.removeprefix(f"{DIST_INFO}/") for name in names - package}
-    assert metadata == {"METADATA", "WHEEL", "RECORD", "licenses/LICENSE"}
+    assert metadata == {"METADATA", "WHEEL", "RECORD", "licenses/LICENSE", "entry_points.txt"}
+    # ecrkit.testing's pytest plugin, and nothing else.
+    entry_points = wheel.read(f"{DIST_INFO}/entry_points.txt").decode().split()
+    assert entry_points == ["[pytest11]", "ecrkit", "=", "ecrkit.testing._plugin"]
 
 
 def test_wheel_license_is_the_apache_license(wheel: zipfile.ZipFile) -> None:

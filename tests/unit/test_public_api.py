@@ -28,6 +28,7 @@ PUBLIC_MODULES = [
     "ecrkit.errors",
     "ecrkit.models",
     "ecrkit.paginators",
+    "ecrkit.testing",
     "ecrkit.waiters",
 ]
 #: Runnable programs, not libraries: their imports are theirs, only ``__all__`` is checked.

@@ -19,6 +19,7 @@ from . import (
     emit_meta,
     emit_models,
     emit_paginators,
+    emit_testing,
     emit_typed_dicts,
     emit_waiters,
     ir,
@@ -45,6 +46,7 @@ _DOCS = {
     "client.py": "The service client: one async method per operation.",
     "paginators.py": "One typed paginator per paginated operation (from paginators-1.json).",
     "waiters.py": "One typed waiter per model waiter (from waiters-2.json).",
+    "testing.py": "The Stubber of ecrkit.testing, its add_response overloaded per operation.",
     "endpoint_rules.py": None,
 }
 
@@ -90,6 +92,7 @@ def _render(files: loader.ModelFiles) -> tuple[dict[str, str], dict[str, list[st
         svc, files.paginators["pagination"]
     )
     sources["waiters.py"], waiter_names = emit_waiters.render_waiters(svc, files.waiters["waiters"])
+    sources["testing.py"], _ = emit_testing.render_testing(svc)
     sources["_meta.py"] = emit_meta.render_meta(svc, files.sha256, files.botocore_version)
     sources["endpoint_rules.py"] = emit_meta.render_endpoint_data(
         files.endpoint_rules, files.partitions
