@@ -175,7 +175,10 @@ class Proxy:
             with suppress(OSError):
                 dst.close()
 
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        try:
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        finally:  # also when the proxy shuts down mid-tunnel (its task is cancelled)
+            up_writer.close()
 
     async def _forward(
         self,
@@ -196,10 +199,12 @@ class Proxy:
             if not k.startswith("proxy-") and k != "connection"
         ]
         lines.append("Connection: close")
-        up_writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
-        await up_writer.drain()
-        response = await up_reader.read()  # Connection: close -> read to EOF
-        up_writer.close()
+        try:
+            up_writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+            await up_writer.drain()
+            response = await up_reader.read()  # Connection: close -> read to EOF
+        finally:  # also when the proxy shuts down mid-request (its task is cancelled)
+            up_writer.close()
         head, _, payload = response.partition(b"\r\n\r\n")
         kept = [
             h
