@@ -35,7 +35,6 @@ from bench.plan import FULL, QUICK, Plan, rows
 from bench.procs import BenchError, Server, Worker, run_fresh
 from bench.report import Samples, machine, markdown, table
 
-FLOOR = "floor"
 NAMES = list(ADAPTERS)
 
 
@@ -64,7 +63,7 @@ class Bench:
         for row in self.rows:
             prefix, _, metric = row.key.partition(".")
             if prefix == scenario:
-                self.samples.add(row, {n: float(r[metric]) for n, r in results.items()}, FLOOR)
+                self.samples.add(row, {n: float(r[metric]) for n, r in results.items()})
 
     def _scenarios(self) -> list[tuple[str, dict[str, int]]]:
         p = self.plan
