@@ -391,6 +391,10 @@ class BaseClient:
                 if status < 300:
                     retry.after_attempt(state, SUCCESSFUL_ATTEMPT)
                     self._log_attempt(op, attempt, status, request_id, started)
+                    # Built before the parse: after a large (collector-paused) parse, any
+                    # tracked allocation before the caller drops its previous response
+                    # starts a young collection that promotes the new one (_codec).
+                    metadata = ResponseMetadata(request_id, status, attempt - 1, response.headers)
                     try:
                         parsed = parse_response(
                             op.response_cls,
@@ -402,9 +406,7 @@ class BaseClient:
                     except ResponseParseError as exc:
                         exc.attempts = attempt
                         raise
-                    parsed._response_metadata = ResponseMetadata(
-                        request_id, status, attempt - 1, response.headers
-                    )
+                    parsed._response_metadata = metadata
                     return parsed
                 info = parse_error(status, response.headers, response.body)
                 if (

@@ -1,0 +1,238 @@
+"""Paired, in-process A/B of ecrkit's runtime against a git revision, and the same-models floor.
+
+Run: ``python -m bench.ab [--base REV] [--rounds N] [--scenarios seq,conc,pages,findings]``.
+
+One process, one fake server. Three variants take turns round by round in rotating
+order: ``same-models`` (the floor's transport with ecrkit's response models,
+:mod:`bench.adapters.models_floor`), ``base`` (the ecrkit adapter with the functions
+and methods of ``ecrkit._client_base``, ``ecrkit._pagination`` and ``ecrkit._codec``
+taken from revision ``REV``, default ``main``, swapped in) and ``head`` (the working
+tree's). The machine's drift hits all three alike, so the per-round ratios
+``head/base``, ``head/same-models`` and ``base/same-models`` are what to read (their
+medians), not two separate runs.
+
+``--count VARIANT SCENARIO REPS`` runs one variant's scenario REPS times after a
+warm-up and nothing else, for instruction counting: ``--callgrind`` runs it under
+``valgrind --tool=callgrind`` for two values of REPS and prints the instructions per
+repetition (the difference divided by the difference in REPS, so imports, warm-up
+and start-up cancel out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import types
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/ab.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.adapters import Adapter, load
+from bench.procs import ROOT, Server, child_env
+from bench.scenarios import SCENARIOS
+
+VARIANTS = ("same-models", "base", "head")
+MODULES = ("ecrkit._client_base", "ecrkit._pagination", "ecrkit._codec")
+ARGS: dict[str, dict[str, int]] = {
+    "seq": {"calls": 300},
+    "conc": {"tasks": 64, "calls_per_task": 4},
+    "pages": {"reps": 5},
+    "findings": {"reps": 30},
+}
+Patch = dict[tuple[object, str], object]
+
+
+def _shadow(rev: str, name: str) -> types.ModuleType:
+    """Module ``name`` as it is at ``rev``, executed beside the live one (same package)."""
+    path = "src/" + name.replace(".", "/") + ".py"
+    source = subprocess.run(
+        ["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    module = types.ModuleType(f"{name}@{rev}")
+    module.__package__ = name.rpartition(".")[0]
+    module.__file__ = f"{rev}:{path}"
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    return module
+
+
+_CODE = (types.FunctionType, staticmethod, classmethod, property)
+
+
+def patches(rev: str, head_rev: str | None = None) -> tuple[Patch, Patch]:
+    """(base, head): the functions, methods and constants of :data:`MODULES` at ``rev``
+    and at ``head_rev`` (default: the working tree's). Classes keep their identity
+    (isinstance holds); only their code is swapped."""
+    base: Patch = {}
+    head: Patch = {}
+    for name in MODULES:
+        live, old = importlib.import_module(name), _shadow(rev, name)
+        new = live if head_rev is None else _shadow(head_rev, name)
+        for key, value in vars(live).items():
+            then, now = getattr(old, key, None), getattr(new, key, None)
+            if isinstance(value, types.FunctionType) and value.__module__ == name:
+                if isinstance(then, types.FunctionType) and isinstance(now, types.FunctionType):
+                    head[(live, key)], base[(live, key)] = now, then
+            elif key.isupper() and not key.startswith("__") and None not in (then, now):
+                head[(live, key)], base[(live, key)] = now, then  # constants
+            elif isinstance(value, type) and value.__module__ == name and isinstance(then, type):
+                for attr in vars(value):
+                    old_code, new_code = vars(then).get(attr), vars(now).get(attr)
+                    dunder = attr.startswith("__") and attr != "__init__"
+                    if isinstance(old_code, _CODE) and isinstance(new_code, _CODE) and not dunder:
+                        head[(value, attr)], base[(value, attr)] = new_code, old_code
+    return base, head
+
+
+def apply(patch: Patch) -> None:
+    for (owner, attr), value in patch.items():
+        setattr(owner, attr, value)
+
+
+async def _run(
+    variant: str, adapters: dict[str, Adapter], ps: dict[str, Patch], scenario: str
+) -> float:
+    if variant in ps:
+        apply(ps[variant])
+    adapter = adapters["same-models" if variant == "same-models" else "ecrkit"]
+    result = await SCENARIOS[scenario](adapter, **ARGS[scenario])
+    return float(result["cpu_ms"])
+
+
+async def _ab(
+    endpoint: str, rev: str, head_rev: str | None, rounds: int, scenarios: list[str]
+) -> None:
+    base, head = patches(rev, head_rev)
+    ps = {"base": base, "head": head}
+    adapters: dict[str, Adapter] = {"same-models": load("same-models"), "ecrkit": load("ecrkit")}
+    for adapter in adapters.values():
+        await adapter.setup(endpoint)
+    cpu: dict[tuple[str, str], list[float]] = {}
+    try:
+        for variant in VARIANTS:  # warm-up
+            for scenario in scenarios:
+                await _run(variant, adapters, ps, scenario)
+        for r in range(rounds):
+            order = VARIANTS[r % 3 :] + VARIANTS[: r % 3]
+            for scenario in scenarios:
+                for variant in order:
+                    cpu.setdefault((scenario, variant), []).append(
+                        await _run(variant, adapters, ps, scenario)
+                    )
+    finally:
+        apply(head)
+        for adapter in adapters.values():
+            await adapter.close()
+    print(f"\nCPU per call (pages: per listing), median of {rounds} paired rounds; base = {rev}")
+    print(f"{'scenario':9} {'same-models':>12} {'base':>9} {'head':>9}   per-round ratio medians")
+    for scenario in scenarios:
+        ms = {v: cpu[(scenario, v)] for v in VARIANTS}
+
+        def paired(a: str, b: str, ms: dict[str, list[float]] = ms) -> str:
+            return f"{statistics.median(x / y for x, y in zip(ms[a], ms[b], strict=True)):.3f}"
+
+        print(
+            f"{scenario:9} "
+            + " ".join(f"{statistics.median(ms[v]):9.3f}ms" for v in VARIANTS)
+            + f"   head/base {paired('head', 'base')}  head/same-models "
+            + f"{paired('head', 'same-models')}  base/same-models {paired('base', 'same-models')}"
+        )
+
+
+async def _count(
+    endpoint: str, rev: str, head_rev: str | None, variant: str, scenario: str, reps: int
+) -> None:
+    if variant != "same-models":
+        base, head = patches(rev, head_rev)
+        apply(base if variant == "base" else head)
+    adapter = load("same-models" if variant == "same-models" else "ecrkit")
+    await adapter.setup(endpoint)
+    try:
+        args = dict(ARGS[scenario])
+        key = "calls" if scenario == "seq" else "reps"
+        if scenario == "conc":
+            key = "calls_per_task"
+        args[key] = 1
+        for _ in range(2):
+            await SCENARIOS[scenario](adapter, **args)
+        for _ in range(reps):
+            await SCENARIOS[scenario](adapter, **args)
+    finally:
+        await adapter.close()
+
+
+def _callgrind(
+    rev: str,
+    head_rev: str | None,
+    scenarios: list[str],
+    low: int,
+    high: int,
+    variants: list[str],
+) -> None:
+    env = child_env()
+    env["PYTHONHASHSEED"] = "0"
+    print(f"instructions per repetition (callgrind, ({high} reps - {low} reps) / {high - low})")
+    with Server() as server, tempfile.TemporaryDirectory() as tmp:
+        for scenario in scenarios:
+            cells = {}
+            for variant in variants:
+                counts = []
+                for reps in (low, high):
+                    out = Path(tmp) / f"cg.{variant}.{scenario}.{reps}"
+                    command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+                    command += [sys.executable, "-m", "bench.ab", "--base", rev, "--count"]
+                    command += ["--head", head_rev] if head_rev else []
+                    command += [variant, scenario, str(reps), "--endpoint", server.endpoint]
+                    done = subprocess.run(
+                        command, cwd=ROOT, env=env, capture_output=True, text=True
+                    )
+                    match = re.search(r"Collected : (\d+)", done.stderr)
+                    if done.returncode != 0 or match is None:
+                        raise SystemExit(f"callgrind failed: {done.stderr[-2000:]}")
+                    counts.append(int(match[1]))
+                cells[variant] = (counts[1] - counts[0]) / (high - low)
+            line = "  ".join(f"{v} {cells[v] / 1e6:8.2f} M" for v in variants)
+            ref = cells.get("same-models")
+            ratios = "  ".join(
+                f"{v}/same-models {cells[v] / ref:.3f}"
+                for v in variants
+                if ref and v != "same-models"
+            )
+            print(f"{scenario:9} {line}   {ratios}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.ab", description=__doc__)
+    parser.add_argument("--base", default="main", help="git revision of the base runtime")
+    parser.add_argument("--head", help="git revision of the head runtime (default: working tree)")
+    parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--scenarios", default="seq,conc,pages,findings")
+    parser.add_argument("--callgrind", action="store_true", help="count instructions instead")
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="for --callgrind")
+    parser.add_argument("--reps", default="2,12", help="--callgrind: LOW,HIGH repetitions")
+    parser.add_argument("--count", nargs=3, metavar=("VARIANT", "SCENARIO", "REPS"))
+    parser.add_argument("--endpoint", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    scenarios = args.scenarios.split(",")
+    if args.count:
+        variant, scenario, reps = args.count
+        asyncio.run(_count(args.endpoint, args.base, args.head, variant, scenario, int(reps)))
+        return
+    if args.callgrind:
+        low, high = map(int, args.reps.split(","))
+        _callgrind(args.base, args.head, scenarios, low, high, args.variants.split(","))
+        return
+    with Server() as server:
+        asyncio.run(_ab(server.endpoint, args.base, args.head, args.rounds, scenarios))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
