@@ -70,6 +70,18 @@ def collector_on() -> Any:
         gc.disable()
 
 
+async def test_pages_of_the_paginator_arrive_young(collector_on: None) -> None:
+    client, _ = make_client(_handler(_pages()))
+    young = []
+    async with client:
+        pages = client.get_paginator("list_images").paginate(repository_name="repo")
+        async for page in pages:
+            young.append(_young(page))
+            assert len(page.image_ids) == ITEMS
+    # The first page has no previous page to release: any allocation collects it.
+    assert young[1:] == [True] * (PAGES - 1)
+
+
 async def test_responses_of_a_hand_loop_arrive_young(collector_on: None) -> None:
     client, _ = make_client(_handler(_pages()))
     young = []
