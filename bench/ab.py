@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import types
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 if __package__ in (None, ""):  # `python bench/ab.py`
@@ -172,32 +173,41 @@ def _callgrind(
     rev: str,
     head_rev: str | None,
     scenarios: list[str],
-    low: int,
-    high: int,
+    reps: tuple[int, int],
     variants: list[str],
+    jobs: int,
 ) -> None:
     env = child_env()
     env["PYTHONHASHSEED"] = "0"
-    print(f"instructions per repetition (callgrind, ({high} reps - {low} reps) / {high - low})")
+    low, high = reps
+    print(
+        f"instructions per repetition: callgrind, ({high} reps - {low} reps) / {high - low}; "
+        f"base = {rev}, head = {head_rev or 'working tree'}",
+        flush=True,
+    )
     with Server() as server, tempfile.TemporaryDirectory() as tmp:
+
+        def count(job: tuple[str, str, int]) -> int:
+            variant, scenario, n = job
+            out = Path(tmp) / f"cg.{variant}.{scenario}.{n}"
+            command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+            command += [sys.executable, "-m", "bench.ab", "--base", rev, "--count"]
+            command += [variant, scenario, str(n), "--endpoint", server.endpoint]
+            command += ["--head", head_rev] if head_rev else []
+            done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+            match = re.search(r"Collected : (\d+)", done.stderr)
+            if done.returncode != 0 or match is None:
+                raise SystemExit(f"callgrind failed: {done.stderr[-2000:]}")
+            return int(match[1])
+
         for scenario in scenarios:
-            cells = {}
-            for variant in variants:
-                counts = []
-                for reps in (low, high):
-                    out = Path(tmp) / f"cg.{variant}.{scenario}.{reps}"
-                    command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
-                    command += [sys.executable, "-m", "bench.ab", "--base", rev, "--count"]
-                    command += ["--head", head_rev] if head_rev else []
-                    command += [variant, scenario, str(reps), "--endpoint", server.endpoint]
-                    done = subprocess.run(
-                        command, cwd=ROOT, env=env, capture_output=True, text=True
-                    )
-                    match = re.search(r"Collected : (\d+)", done.stderr)
-                    if done.returncode != 0 or match is None:
-                        raise SystemExit(f"callgrind failed: {done.stderr[-2000:]}")
-                    counts.append(int(match[1]))
-                cells[variant] = (counts[1] - counts[0]) / (high - low)
+            grid = [(v, scenario, n) for v in variants for n in (low, high)]
+            with ThreadPoolExecutor(jobs) as pool:
+                counts = dict(zip(grid, pool.map(count, grid), strict=True))
+            cells = {
+                v: (counts[(v, scenario, high)] - counts[(v, scenario, low)]) / (high - low)
+                for v in variants
+            }
             line = "  ".join(f"{v} {cells[v] / 1e6:8.2f} M" for v in variants)
             ref = cells.get("same-models")
             ratios = "  ".join(
@@ -205,6 +215,8 @@ def _callgrind(
                 for v in variants
                 if ref and v != "same-models"
             )
+            if "base" in cells and "head" in cells:
+                ratios += f"  head/base {cells['head'] / cells['base']:.3f}"
             print(f"{scenario:9} {line}   {ratios}", flush=True)
 
 
@@ -217,6 +229,7 @@ def main() -> None:
     parser.add_argument("--callgrind", action="store_true", help="count instructions instead")
     parser.add_argument("--variants", default=",".join(VARIANTS), help="for --callgrind")
     parser.add_argument("--reps", default="2,12", help="--callgrind: LOW,HIGH repetitions")
+    parser.add_argument("--jobs", type=int, default=2, help="--callgrind: processes at once")
     parser.add_argument("--count", nargs=3, metavar=("VARIANT", "SCENARIO", "REPS"))
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -227,7 +240,9 @@ def main() -> None:
         return
     if args.callgrind:
         low, high = map(int, args.reps.split(","))
-        _callgrind(args.base, args.head, scenarios, low, high, args.variants.split(","))
+        _callgrind(
+            args.base, args.head, scenarios, (low, high), args.variants.split(","), args.jobs
+        )
         return
     with Server() as server:
         asyncio.run(_ab(server.endpoint, args.base, args.head, args.rounds, scenarios))

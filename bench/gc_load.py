@@ -1,13 +1,17 @@
 """The collector's work per call: young and full collections per page, per adapter.
 
-Run: ``python -m bench.gc_load [--adapters floor,same-models,ecrkit] [--reps N] [--where]``.
+Run: ``python -m bench.gc_load [--adapters floor,same-models,ecrkit@main,ecrkit] [--reps N]
+[--where]``.
 
 Each adapter runs in a fresh process of its own (as in the benchmark) against the
 fake server; after a warm-up, ``gc.callbacks`` counts the collections of every
 generation during ``--reps`` repetitions of each scenario, reported per call (per
 page for the listing: 10 pages per listing). ``--where`` also prints, for each
 scenario, the Python lines that were running when each young collection started:
-the allocation that tipped the young generation over its threshold. A collection
+the allocation that tipped the young generation over its threshold. ``ecrkit@REV`` is
+the ecrkit adapter with the runtime of git revision REV swapped in (as
+:mod:`bench.ab` does). ``pages-by-hand`` (ecrkit only) walks the listing with
+``list_images(next_token=...)`` calls instead of the paginator. A collection
 that starts right after a paused parse, before the caller has dropped the previous
 page, finds the new page young and promotes it; that is what this report is for.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import json
 import subprocess
@@ -29,6 +34,7 @@ if __package__ in (None, ""):  # `python bench/gc_load.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.adapters import ADAPTERS, Adapter, load
+from bench.adapters.common import REPOSITORY
 from bench.fake_server import LIST_PAGE, TOTAL_IDS
 from bench.procs import ROOT, Server, child_env
 
@@ -65,10 +71,24 @@ class _Counter:
             self.sites[_site(sys._getframe(1))] += 1
 
 
+async def _by_hand(adapter: Any) -> int:
+    count = 0
+    token: str | None = None
+    while True:
+        page = await adapter.client.list_images(repository_name=REPOSITORY, next_token=token)
+        count += len([i for i in page.image_ids if i.image_digest])
+        token = page.next_token
+        if token is None:
+            return count
+
+
 async def _measure(adapter: Adapter, reps: int, where: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for scenario, (calls, method) in _SCENARIOS.items():
-        call = getattr(adapter, method)
+    scenarios = dict(_SCENARIOS)
+    if hasattr(adapter, "client"):
+        scenarios["pages-by-hand"] = (_PAGES, "")
+    for scenario, (calls, method) in scenarios.items():
+        call = getattr(adapter, method) if method else functools.partial(_by_hand, adapter)
         for _ in range(3):  # warm-up
             await call()
         gc.collect()
@@ -91,6 +111,12 @@ async def _measure(adapter: Adapter, reps: int, where: bool) -> dict[str, Any]:
 
 
 def _child(name: str, endpoint: str, reps: int, where: bool) -> None:
+    name, _, rev = name.partition("@")
+    if rev:
+        from bench.ab import apply, patches
+
+        apply(patches(rev)[0])
+
     async def main() -> dict[str, Any]:
         adapter = load(name)
         await adapter.setup(endpoint)
@@ -113,14 +139,14 @@ def main() -> None:
         _child(args.child[0], args.child[1], args.reps, args.where)
         return
     names = args.adapters.split(",")
-    unknown = set(names) - set(ADAPTERS)
+    unknown = {n.partition("@")[0] for n in names} - set(ADAPTERS)
     if unknown:
         parser.error(f"unknown adapters: {sorted(unknown)}")
     print(
         f"python {sys.version.split()[0]}; gc thresholds {gc.get_threshold()}; "
         f"collections per call (pages: per page), {args.reps} repetitions after a warm-up"
     )
-    print(f"{'scenario':9} {'adapter':12} {'young':>7} {'middle':>7} {'full':>7}")
+    print(f"{'scenario':13} {'adapter':12} {'young':>7} {'middle':>7} {'full':>7}")
     with Server() as server:
         results = {}
         for name in names:
@@ -130,12 +156,14 @@ def main() -> None:
                 command, check=True, cwd=ROOT, env=child_env(), capture_output=True, text=True
             )
             results[name] = json.loads(done.stdout.strip().splitlines()[-1])
-    for scenario in _SCENARIOS:
+    for scenario in [*_SCENARIOS, "pages-by-hand"]:
         for name in names:
+            if scenario not in results[name]:
+                continue
             r = results[name][scenario]
-            print(f"{scenario:9} {name:12} {r['young']:7.2f} {r['middle']:7.3f} {r['full']:7.3f}")
+            print(f"{scenario:13} {name:12} {r['young']:7.2f} {r['middle']:7.3f} {r['full']:7.3f}")
             for site, count in r["sites"] if args.where else ():
-                print(f"{'':23}{count / r['calls']:5.2f}  {site}")
+                print(f"{'':27}{count / r['calls']:5.2f}  {site}")
 
 
 if __name__ == "__main__":
