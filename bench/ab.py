@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import os
 import re
@@ -37,7 +38,7 @@ if __package__ in (None, ""):  # `python bench/ab.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.adapters import Adapter, load
-from bench.procs import ROOT, Server, child_env
+from bench.procs import ROOT, Server, Worker, child_env
 from bench.scenarios import SCENARIOS
 
 VARIANTS = ("same-models", "base", "head")
@@ -131,13 +132,30 @@ async def _ab(
         apply(head)
         for adapter in adapters.values():
             await adapter.close()
-    print(f"\nCPU per call (pages: per listing), median of {rounds} paired rounds; base = {rev}")
-    print(f"{'scenario':9} {'same-models':>12} {'base':>9} {'head':>9}   per-round ratio medians")
+    _print(cpu, rounds, rev, scenarios, "one process")
+
+
+def _print(
+    cpu: dict[tuple[str, str], list[float]],
+    rounds: int,
+    rev: str,
+    scenarios: list[str],
+    where: str,
+) -> None:
+    print(
+        f"\nCPU per call (pages: per listing), median of {rounds} paired rounds; base = {rev}; {where}"
+    )
+    print(
+        f"{'scenario':9} {'same-models':>12} {'base':>9} {'head':>9}   "
+        "per-round ratios: median [quartiles]"
+    )
     for scenario in scenarios:
         ms = {v: cpu[(scenario, v)] for v in VARIANTS}
 
         def paired(a: str, b: str, ms: dict[str, list[float]] = ms) -> str:
-            return f"{statistics.median(x / y for x, y in zip(ms[a], ms[b], strict=True)):.3f}"
+            ratios = sorted(x / y for x, y in zip(ms[a], ms[b], strict=True))
+            q1, q3 = ratios[len(ratios) // 4], ratios[(3 * len(ratios)) // 4]
+            return f"{statistics.median(ratios):.3f} [{q1:.2f}-{q3:.2f}]"
 
         print(
             f"{scenario:9} "
@@ -145,6 +163,29 @@ async def _ab(
             + f"   head/base {paired('head', 'base')}  head/same-models "
             + f"{paired('head', 'same-models')}  base/same-models {paired('base', 'same-models')}"
         )
+
+
+def _ab_workers(rev: str, head_rev: str | None, rounds: int, scenarios: list[str]) -> None:
+    """The same A/B with each variant in a worker process of its own (as in the harness)."""
+    names = {
+        "same-models": "same-models",
+        "base": f"ecrkit@{rev}",
+        "head": f"ecrkit@{head_rev}" if head_rev else "ecrkit",
+    }
+    cpu: dict[tuple[str, str], list[float]] = {}
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(Server())
+        workers = {v: stack.enter_context(Worker(n)) for v, n in names.items()}
+        for worker in workers.values():
+            worker.call("setup", 120, endpoint=server.endpoint)
+        for r in range(rounds + 1):  # round 0 is the warm-up
+            order = VARIANTS[r % 3 :] + VARIANTS[: r % 3]
+            for scenario in scenarios:
+                for variant in order:
+                    result = workers[variant].call(scenario, 600, **ARGS[scenario])
+                    if r:
+                        cpu.setdefault((scenario, variant), []).append(float(result["cpu_ms"]))
+    _print(cpu, rounds, rev, scenarios, "one worker process per variant")
 
 
 async def _count(
@@ -227,6 +268,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--scenarios", default="seq,conc,pages,findings")
     parser.add_argument("--callgrind", action="store_true", help="count instructions instead")
+    parser.add_argument(
+        "--workers", action="store_true", help="one worker process per variant, not one process"
+    )
     parser.add_argument("--variants", default=",".join(VARIANTS), help="for --callgrind")
     parser.add_argument("--reps", default="2,12", help="--callgrind: LOW,HIGH repetitions")
     parser.add_argument("--jobs", type=int, default=2, help="--callgrind: processes at once")
@@ -243,6 +287,9 @@ def main() -> None:
         _callgrind(
             args.base, args.head, scenarios, (low, high), args.variants.split(","), args.jobs
         )
+        return
+    if args.workers:
+        _ab_workers(args.base, args.head, args.rounds, scenarios)
         return
     with Server() as server:
         asyncio.run(_ab(server.endpoint, args.base, args.head, args.rounds, scenarios))
