@@ -217,12 +217,14 @@ def _callgrind(
     reps: tuple[int, int],
     variants: list[str],
     jobs: int,
+    cache_sim: bool = False,
 ) -> None:
     env = child_env()
     env["PYTHONHASHSEED"] = "0"
     low, high = reps
     print(
-        f"instructions per repetition: callgrind, ({high} reps - {low} reps) / {high - low}; "
+        f"{'last-level cache misses' if cache_sim else 'instructions'} per repetition: "
+        f"callgrind, ({high} reps - {low} reps) / {high - low}; "
         f"base = {rev}, head = {head_rev or 'working tree'}",
         flush=True,
     )
@@ -232,14 +234,17 @@ def _callgrind(
             variant, scenario, n = job
             out = Path(tmp) / f"cg.{variant}.{scenario}.{n}"
             command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+            command += ["--cache-sim=yes"] if cache_sim else []
             command += [sys.executable, "-m", "bench.ab", "--base", rev, "--count"]
             command += [variant, scenario, str(n), "--endpoint", server.endpoint]
             command += ["--head", head_rev] if head_rev else []
             done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-            match = re.search(r"Collected : (\d+)", done.stderr)
+            match = re.search(r"Collected : ([\d ]+)", done.stderr)
             if done.returncode != 0 or match is None:
                 raise SystemExit(f"callgrind failed: {done.stderr[-2000:]}")
-            return int(match[1])
+            events = [int(x) for x in match[1].split()]
+            # Ir, or with --cache-sim the last-level misses (ILmr + DLmr + DLmw)
+            return sum(events[-3:]) if cache_sim else events[0]
 
         for scenario in scenarios:
             grid = [(v, scenario, n) for v in variants for n in (low, high)]
@@ -274,6 +279,9 @@ def main() -> None:
     parser.add_argument("--variants", default=",".join(VARIANTS), help="for --callgrind")
     parser.add_argument("--reps", default="2,12", help="--callgrind: LOW,HIGH repetitions")
     parser.add_argument("--jobs", type=int, default=2, help="--callgrind: processes at once")
+    parser.add_argument(
+        "--cache-sim", action="store_true", help="--callgrind: count last-level cache misses"
+    )
     parser.add_argument("--count", nargs=3, metavar=("VARIANT", "SCENARIO", "REPS"))
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -285,7 +293,13 @@ def main() -> None:
     if args.callgrind:
         low, high = map(int, args.reps.split(","))
         _callgrind(
-            args.base, args.head, scenarios, (low, high), args.variants.split(","), args.jobs
+            args.base,
+            args.head,
+            scenarios,
+            (low, high),
+            args.variants.split(","),
+            args.jobs,
+            args.cache_sim,
         )
         return
     if args.workers:
