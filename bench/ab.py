@@ -191,21 +191,28 @@ def _ab_workers(rev: str, head_rev: str | None, rounds: int, scenarios: list[str
 async def _count(
     endpoint: str, rev: str, head_rev: str | None, variant: str, scenario: str, reps: int
 ) -> None:
+    """``reps`` repetitions of one scenario's unit, nothing else (no ``gc.collect()``
+    between them, unlike the timed scenarios: under callgrind it would dominate)."""
     if variant != "same-models":
         base, head = patches(rev, head_rev)
         apply(base if variant == "base" else head)
     adapter = load("same-models" if variant == "same-models" else "ecrkit")
     await adapter.setup(endpoint)
+
+    async def conc() -> None:
+        await asyncio.gather(*(adapter.describe_images() for _ in range(ARGS["conc"]["tasks"])))
+
+    unit = {
+        "seq": adapter.describe_images,
+        "conc": conc,
+        "pages": adapter.list_all_image_ids,
+        "findings": adapter.scan_findings,
+    }[scenario]
     try:
-        args = dict(ARGS[scenario])
-        key = "calls" if scenario == "seq" else "reps"
-        if scenario == "conc":
-            key = "calls_per_task"
-        args[key] = 1
-        for _ in range(2):
-            await SCENARIOS[scenario](adapter, **args)
+        for _ in range(3):  # warm-up
+            await unit()
         for _ in range(reps):
-            await SCENARIOS[scenario](adapter, **args)
+            await unit()
     finally:
         await adapter.close()
 
