@@ -240,12 +240,12 @@ def wheel_smoke(session: nox.Session) -> None:
             session.run(python, "-m", "ecrkit.tour", external=True)
 
 
-@nox.session
+@nox.session(python=PYTHONS)
 def bench(session: nox.Session) -> None:
-    """The benchmark: ecrkit vs aiobotocore vs a raw-aiohttp floor (docs/performance.md).
-
-    Not in the default run. Options go after `--`: `--runs N`, `--rounds N`, `--quick`,
-    `--markdown PATH`.
+    """The benchmark: ecrkit vs aiobotocore vs a raw-aiohttp floor and the same floor with
+    ecrkit's models (docs/performance.md), on each Python: `-s bench` runs all three in
+    turn, `-s bench-3.12` one. Not in the default run. Options go after `--`: `--runs N`,
+    `--rounds N`, `--quick`, `--markdown PATH` (`{python}` in PATH becomes the version).
     """
     _install(session, "bench")
     session.run("python", "-m", "bench.run", *session.posargs)

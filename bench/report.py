@@ -21,13 +21,15 @@ from importlib import metadata
 
 from bench.plan import Row
 
-__all__ = ["NOISE", "Samples", "machine", "markdown", "table", "verdict"]
+__all__ = ["NOISE", "RATIOS", "Samples", "machine", "markdown", "table", "verdict"]
 
 NOISE = 0.05
 _PACKAGES = ("ecrkit", "aiohttp", "pydantic", "pydantic-core", "aiobotocore", "botocore")
 _NOTES = (
-    "Ratios: the adapter's figure / the floor's figure measured in the same round "
-    "(throughput: floor / adapter), so 1.00x is the floor and lower is better.",
+    "Ratios: the adapter's figure / the base's figure measured in the same round "
+    "(throughput: base / adapter), so 1.00x is the base and lower is better. "
+    "same-models is the floor with ecrkit's response models: ecrkit/same-models is "
+    "the cost of ecrkit's runtime alone.",
     "Cells: median [min-max] over all rounds of all runs.",
     f"Timing differences under ~{NOISE:.0%} are noise on this machine: a timing ratio "
     f"within {NOISE:.0%} above its target is 'borderline', not a miss (peak RSS is "
@@ -37,21 +39,38 @@ _NOTES = (
 )
 
 
+#: The ratio columns: (adapter, base). ecrkit / same-models is ecrkit's runtime alone.
+RATIOS: tuple[tuple[str, str], ...] = (
+    ("same-models", "floor"),
+    ("ecrkit", "floor"),
+    ("ecrkit", "same-models"),
+    ("aiobotocore", "floor"),
+)
+
+
 @dataclass
 class Samples:
-    """All rounds' figures: ``values[key][adapter]`` and ``ratios[key][adapter]``."""
+    """All rounds' figures: ``values[key][adapter]`` and ``ratios[key][(adapter, base)]``."""
 
     values: dict[str, dict[str, list[float]]] = field(default_factory=lambda: defaultdict(dict))
-    ratios: dict[str, dict[str, list[float]]] = field(default_factory=lambda: defaultdict(dict))
+    ratios: dict[str, dict[tuple[str, str], list[float]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
 
-    def add(self, row: Row, per_adapter: Mapping[str, float], floor: str) -> None:
-        """One round's figure of ``row`` for every adapter."""
-        base = per_adapter[floor]
+    def add(self, row: Row, per_adapter: Mapping[str, float]) -> None:
+        """One round's figure of ``row`` for every adapter, and its ratios of that round."""
         for name, value in per_adapter.items():
             self.values[row.key].setdefault(name, []).append(value)
-            if row.ratio:
-                ratio = base / value if row.higher_is_better else value / base
-                self.ratios[row.key].setdefault(name, []).append(ratio)
+        if not row.ratio:
+            return
+        for name, base in RATIOS:
+            if name in per_adapter and base in per_adapter:
+                a, b = per_adapter[name], per_adapter[base]
+                ratio = b / a if row.higher_is_better else a / b
+                self.ratios[row.key].setdefault((name, base), []).append(ratio)
+
+    def ratio(self, key: str, name: str, base: str) -> list[float] | None:
+        return self.ratios.get(key, {}).get((name, base))
 
 
 def _num(value: float) -> str:
@@ -69,49 +88,64 @@ def _spread(values: Sequence[float], fmt: str) -> str:
     return f"{med} [{_num(min(values))}-{_num(max(values))}]"
 
 
-def verdict(row: Row, ratios: Sequence[float] | None, judge: bool) -> str:
-    """ecrkit against the row's target."""
-    if row.target is None:
+def verdict(target: float | None, noisy: bool, ratios: Sequence[float] | None, judge: bool) -> str:
+    """A median ratio against ``target``."""
+    if target is None:
         return ""
     if not judge or not ratios:
-        return f"<= {row.target}x (not judged)"
+        return f"<= {target}x (not judged)"
     med = statistics.median(ratios)
     notes = []
-    if med <= row.target:
+    if med <= target:
         word = "meets"
-    elif row.noisy and med <= row.target * (1 + NOISE):
+    elif noisy and med <= target * (1 + NOISE):
         word, notes = "borderline", ["within noise"]
     else:
         word = "MISSES"
-    if min(ratios) <= row.target < max(ratios):
+    if min(ratios) <= target < max(ratios):
         notes.append("range straddles target")
-    return f"<= {row.target}x: {word}" + (f" ({'; '.join(notes)})" if notes else "")
+    return f"<= {target}x: {word}" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _ratio_columns(adapters: Sequence[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each adapter after the floor, with the ratio columns that follow its own."""
+    return [
+        (name, [(n, b) for n, b in RATIOS if n == name and b in adapters]) for name in adapters[1:]
+    ]
 
 
 def _cells(
     samples: Samples, rows: Sequence[Row], adapters: Sequence[str], judge: bool
 ) -> list[list[str]]:
-    floor, *others = adapters
+    floor = adapters[0]
     out = []
     for row in rows:
         unit = "{} %" if row.unit == "%" else "{} " + row.unit
         values = samples.values.get(row.key, {})
         line = [row.label, _spread(values[floor], unit) if floor in values else "-"]
-        for name in others:
+        for name, ratio_columns in _ratio_columns(adapters):
             line.append(_spread(values[name], unit) if name in values else "-")
-            ratios = samples.ratios.get(row.key, {}).get(name)
-            line.append(_spread(ratios, "{}x") if ratios else "")
-        line.append(verdict(row, samples.ratios.get(row.key, {}).get("ecrkit"), judge))
+            for n, b in ratio_columns:
+                ratios = samples.ratio(row.key, n, b)
+                line.append(_spread(ratios, "{}x") if ratios else "")
+        line.append(verdict(row.target, row.noisy, samples.ratio(row.key, "ecrkit", floor), judge))
+        line.append(
+            verdict(
+                row.runtime_target,
+                row.noisy,
+                samples.ratio(row.key, "ecrkit", "same-models"),
+                judge,
+            )
+        )
         out.append(line)
     return out
 
 
 def _header(adapters: Sequence[str]) -> list[str]:
-    floor, *others = adapters
-    head = ["Scenario", floor]
-    for name in others:
-        head += [name, f"{name}/{floor}"]
-    return [*head, "target: ecrkit/floor"]
+    head = ["Scenario", adapters[0]]
+    for name, ratio_columns in _ratio_columns(adapters):
+        head += [name, *(f"{n}/{b}" for n, b in ratio_columns)]
+    return [*head, f"target: ecrkit/{adapters[0]}", "target: ecrkit/same-models"]
 
 
 def table(samples: Samples, rows: Sequence[Row], adapters: Sequence[str], judge: bool) -> str:
@@ -121,9 +155,10 @@ def table(samples: Samples, rows: Sequence[Row], adapters: Sequence[str], judge:
     lines = []
     for n, r in enumerate(grid):
         cells = [r[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(r[1:-1], widths[1:-1], strict=True)
+            c.rjust(w) for c, w in zip(r[1:-2], widths[1:-2], strict=True)
         ]
-        lines.append("  ".join([*cells, r[-1]]).rstrip())
+        cells += [r[-2].ljust(widths[-2]), r[-1]]
+        lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("-" * len(lines[0]))
     return "\n".join([*lines, "", *(f"* {note}" for note in _NOTES)])
@@ -132,7 +167,10 @@ def table(samples: Samples, rows: Sequence[Row], adapters: Sequence[str], judge:
 def markdown(samples: Samples, rows: Sequence[Row], adapters: Sequence[str], judge: bool) -> str:
     """The same table in Markdown."""
     grid = [_header(adapters), *_cells(samples, rows, adapters, judge)]
-    lines = ["| " + " | ".join(grid[0]) + " |", "|" + "---|" + "--:|" * (len(grid[0]) - 2) + "---|"]
+    lines = [
+        "| " + " | ".join(grid[0]) + " |",
+        "|" + "---|" + "--:|" * (len(grid[0]) - 3) + "---|---|",
+    ]
     for r in grid[1:]:
         label = r[0].strip()
         label = f"&nbsp;&nbsp;{label}" if r[0].startswith(" ") else f"**{label}**"

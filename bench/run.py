@@ -35,8 +35,8 @@ from bench.plan import FULL, QUICK, Plan, rows
 from bench.procs import BenchError, Server, Worker, run_fresh
 from bench.report import Samples, machine, markdown, table
 
-FLOOR = "floor"
 NAMES = list(ADAPTERS)
+_PYTHON = ".".join(map(str, sys.version_info[:2]))
 
 
 def _rotation(round_index: int) -> list[str]:
@@ -64,7 +64,7 @@ class Bench:
         for row in self.rows:
             prefix, _, metric = row.key.partition(".")
             if prefix == scenario:
-                self.samples.add(row, {n: float(r[metric]) for n, r in results.items()}, FLOOR)
+                self.samples.add(row, {n: float(r[metric]) for n, r in results.items()})
 
     def _scenarios(self) -> list[tuple[str, dict[str, int]]]:
         p = self.plan
@@ -131,7 +131,10 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=1, help="pool N runs (new processes each)")
     parser.add_argument("--rounds", type=int, help="rounds per run (default: 3, --quick: 1)")
     parser.add_argument(
-        "--markdown", type=Path, metavar="PATH", help="also write the report as Markdown"
+        "--markdown",
+        type=Path,
+        metavar="PATH",
+        help="also write the report as Markdown ({python} in PATH: this Python's X.Y)",
     )
     args = parser.parse_args(argv)
     if args.runs < 1 or (args.rounds is not None and args.rounds < 1):
@@ -191,9 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 markdown(bench.samples, bench.rows, NAMES, judge),
             ]
         )
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(text + "\n")
-        print(f"\nMarkdown written to {args.markdown}")
+        path = Path(str(args.markdown).replace("{python}", _PYTHON))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n")
+        print(f"\nMarkdown written to {path}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""One adapter's long-lived worker process: ``python -m bench.worker ADAPTER``.
+"""One adapter's long-lived worker process: ``python -m bench.worker ADAPTER[@REV]``.
 
 A line protocol on stdin/stdout, one JSON object per line. Requests:
 ``{"op": "setup", "args": {"endpoint": URL}}``, ``{"op": SCENARIO, "args": {...}}``
@@ -38,7 +38,12 @@ def main() -> None:
     # Replies get a private copy of stdout; anything a library prints goes to stderr.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    adapter = load(sys.argv[1])
+    name, _, rev = sys.argv[1].partition("@")
+    if rev:  # ecrkit@REV: the runtime of git revision REV swapped in (bench.ab)
+        from bench.ab import apply, patches
+
+        apply(patches(rev)[0])
+    adapter = load(name)
     loop = asyncio.new_event_loop()
     try:
         for line in sys.stdin:

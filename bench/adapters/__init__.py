@@ -12,9 +12,12 @@ from typing import Protocol
 
 __all__ = ["ADAPTERS", "Adapter", "load"]
 
-#: Column order of the report; the floor comes first (every ratio is against it).
+#: Column order of the report; the floor comes first (every ratio is against it), then
+#: the same-models floor (the floor with ecrkit's response models: ecrkit's runtime
+#: alone is ecrkit / same-models).
 ADAPTERS: dict[str, str] = {
     "floor": "bench.adapters.floor",
+    "same-models": "bench.adapters.models_floor",
     "ecrkit": "bench.adapters.ecrkit_client",
     "aiobotocore": "bench.adapters.aiobotocore_client",
 }

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -98,9 +99,12 @@ class Adapter:
         self._session: aiohttp.ClientSession | None = None
         self._url = ""
         self._signer = FloorSigner("")
+        self._date: Callable[[], str] = amz_date
 
-    async def setup(self, endpoint: str) -> None:
+    async def setup(self, endpoint: str, date: Callable[[], str] | None = None) -> None:
+        """``date``: the SigV4 timestamp (the fairness check fixes it); default now."""
         self._url = endpoint.rstrip("/") + "/"
+        self._date = date or amz_date
         self._signer = FloorSigner(urlsplit(endpoint).netloc)
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=100),
@@ -108,14 +112,17 @@ class Adapter:
             skip_auto_headers=("Content-Type",),
         )
 
-    async def _call(self, operation: str, doc: dict[str, Any]) -> Any:
+    async def _call(
+        self, operation: str, doc: dict[str, Any], parse: Callable[[bytes], Any] = json.loads
+    ) -> Any:
+        """Sign, post, read; ``parse`` the body (the same-models floor passes a model's)."""
         assert self._session is not None
-        headers, body = self._signer.request(operation, doc, amz_date())
+        headers, body = self._signer.request(operation, doc, self._date())
         async with self._session.post(self._url, data=body, headers=headers) as resp:
             raw = await resp.read()
             if resp.status != 200:
                 raise RuntimeError(f"{operation}: HTTP {resp.status}: {raw[:200]!r}")
-        return json.loads(raw)
+        return parse(raw)
 
     async def describe_images(self) -> int:
         doc = await self._call("DescribeImages", payload("DescribeImages"))

@@ -545,6 +545,10 @@ class BaseClient:
                 status = response.status
                 request_id = response.headers.get("x-amzn-RequestId")
                 if 200 <= status < 300:
+                    # Built before the parse: after a large (collector-paused) parse, any
+                    # tracked allocation before the caller drops its previous response
+                    # starts a young collection that promotes the new one (_codec).
+                    metadata = ResponseMetadata(request_id, status, attempt - 1, response.headers)
                     try:
                         parsed = parse_response(
                             op.response_cls,
@@ -561,11 +565,11 @@ class BaseClient:
                         )
                         exc.attempts = attempt
                         raise
+                    # No tracked allocation from here to the return (see above): the
+                    # success refund and the log check allocate nothing the collector tracks.
                     retry.after_attempt(state, SUCCESSFUL_ATTEMPT)
                     self._log_attempt(op, attempt, status, request_id, started)
-                    parsed._response_metadata = ResponseMetadata(  # pyright: ignore[reportPrivateUsage]
-                        request_id, status, attempt - 1, response.headers
-                    )
+                    parsed._response_metadata = metadata  # pyright: ignore[reportPrivateUsage]
                     return parsed
                 info = parse_error(status, response.headers, response.body)
                 unusable_date = None

@@ -185,7 +185,6 @@ class PageIterator(Generic[Page, Item]):
             else _parse_starting_token(self._starting_token, spec)
         )
         self._resume: dict[str, Any] | None = None
-        self._first_page: Page | None = None
         self._started = False
 
     @property
@@ -215,22 +214,27 @@ class PageIterator(Generic[Page, Item]):
         first = True
         while True:
             page = await self._call(params)
+            # Nothing allocates between here and the yield unless max_items is set,
+            # and no page is kept once the caller is done with it: until the caller
+            # drops the previous page, an allocation would start the young collection
+            # that the (collector-paused) parse made due, and that collection would
+            # promote this page (docs/performance.md, tests/functional/test_collector.py).
             start = 0
             if first:
                 first = False
                 if self._start is not None:
                     start = skip
                     self._drop_head(page, primary, skip)
-                self._first_page = page
-            items: list[Any] = _get(page, primary) or []
-            if self._max_items is not None and total + len(items) > self._max_items:
-                keep = self._max_items - total
-                _set(page, primary, list(items[:keep]))
-                self._resume = {**token, _TRUNCATE: keep + start}
-                yield page
-                return
+            if self._max_items is not None:
+                items: list[Any] = _get(page, primary) or []
+                if total + len(items) > self._max_items:
+                    keep = self._max_items - total
+                    _set(page, primary, list(items[:keep]))
+                    self._resume = {**token, _TRUNCATE: keep + start}
+                    yield page
+                    return
+                total += len(items)
             yield page
-            total += len(items)
             # Like botocore, an empty token ends the listing (it is never sent back).
             next_value = _get(page, spec.output_token) or None
             token = {spec.input_token_wire: next_value}
@@ -279,7 +283,10 @@ class PageIterator(Generic[Page, Item]):
         spec = self._spec
         collected: dict[Path, list[Any]] = {}
         page_cls: type[Page] | None = None
+        first: Page | None = None
         async for page in self:
+            if first is None:
+                first = page
             page_cls = type(page)
             for key in spec.result_keys:
                 if _is_set(page, key):
@@ -287,7 +294,6 @@ class PageIterator(Generic[Page, Item]):
         if page_cls is None:  # pragma: no cover - a call always yields a page
             raise PaginationError("the service returned no page")
         full = page_cls()
-        first = self._first_page
         for key in spec.non_aggregate_keys:
             if first is not None and _is_set(first, key):
                 value = _get(first, key)
