@@ -162,7 +162,10 @@ class RetryQuota:
 
     def release(self, amount: int) -> None:
         """Give back ``amount`` tokens, never exceeding ``capacity``."""
-        self._available = min(self.capacity, self._available + amount)
+        # Not min(): its argument tuple is a GC-tracked allocation, and the client
+        # refunds on the success path right after a (collector-paused) large parse.
+        available = self._available + amount
+        self._available = available if available < self.capacity else self.capacity
 
 
 class _Options(TypedDict, total=False):
