@@ -1,0 +1,138 @@
+"""The credential helper's token cache: one versioned JSON file in the user's cache directory.
+
+Standard library only (the helper's cache-hit path). Readers need no lock: the file
+is only ever replaced whole (:func:`~._files.atomic_write`). Writers and refreshers
+hold ``tokens.lock``, so that parallel helpers fetch once and lose no entry; every
+write drops the entries that have expired. Keys name the credential *source* (an AWS
+profile, a role, or a hash of a static key id: never the key id itself), the region
+and the registry, never the temporary access key of the moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from ._files import atomic_write, locked
+
+__all__ = [
+    "CACHE_VERSION",
+    "REFRESH_MARGIN",
+    "CacheEntry",
+    "TokenCache",
+    "cache_dir",
+    "key_id_source",
+]
+
+_log = logging.getLogger("ecrkit.registry")
+
+#: A token is refreshed this long before it expires (ECR's tokens live 12 hours), so a
+#: login handed out stays valid for at least this long: enough for a long push or pull.
+REFRESH_MARGIN: Final = timedelta(minutes=30)
+
+#: The file format's version; a file of another version is ignored (and replaced).
+CACHE_VERSION: Final = 1
+
+
+def cache_dir() -> Path:
+    """``$ECRKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/ecrkit``, else ``~/.cache/ecrkit``."""
+    explicit = os.environ.get("ECRKIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ecrkit"
+
+
+def key_id_source(access_key_id: str) -> str:
+    """A cache-key source for static keys: a hash of the key id, not the id."""
+    return "key:" + hashlib.sha256(access_key_id.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """One cached registry login. ``repr`` leaves the password out."""
+
+    registry: str
+    username: str
+    password: str = field(repr=False)
+    endpoint: str
+    expires_at: float  # epoch seconds
+
+
+class TokenCache:
+    """``tokens.json`` (and ``tokens.lock``) in ``folder``; ``now`` is the wall clock."""
+
+    def __init__(self, folder: Path, now: Callable[[], float] = time.time) -> None:
+        self.path = folder / "registry-tokens.json"
+        self._lock = folder / "registry-tokens.lock"
+        self._now = now
+
+    def __repr__(self) -> str:
+        return f"TokenCache({str(self.path)!r})"
+
+    def _read(self) -> dict[str, CacheEntry]:
+        try:
+            raw: Any = json.loads(self.path.read_bytes())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            _log.debug("cache %s unreadable (%s): ignored", self.path, type(exc).__name__)
+            return {}
+        if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION:
+            _log.debug("cache %s is not version %d: ignored", self.path, CACHE_VERSION)
+            return {}
+        entries: dict[str, CacheEntry] = {}
+        for key, value in (raw.get("entries") or {}).items():
+            try:
+                entry = CacheEntry(**value)
+            except TypeError:
+                continue
+            if isinstance(entry.expires_at, int | float) and isinstance(entry.password, str):
+                entries[key] = entry
+        return entries
+
+    def get(self, key: str) -> CacheEntry | None:
+        """The entry for ``key``, expired or not (the caller judges), or ``None``."""
+        return self._read().get(key)
+
+    def entries(self) -> dict[str, CacheEntry]:
+        """Every entry that has not expired."""
+        now = self._now()
+        return {k: e for k, e in self._read().items() if e.expires_at > now}
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """The writers' lock, also held across a refresh so that parallel helpers fetch once."""
+        with locked(self._lock):
+            yield
+
+    def _write(self, entries: dict[str, CacheEntry]) -> None:
+        now = self._now()
+        kept = {k: asdict(e) for k, e in entries.items() if e.expires_at > now}
+        evicted = len(entries) - len(kept)
+        if evicted:
+            _log.debug("cache: evicted %d expired entr%s", evicted, "y" if evicted == 1 else "ies")
+        body = {"version": CACHE_VERSION, "entries": kept}
+        atomic_write(self.path, json.dumps(body, indent=1, sort_keys=True).encode())
+
+    def put(self, key: str, entry: CacheEntry) -> None:
+        """Store ``entry`` (call under :meth:`locked`); expired entries go."""
+        entries = self._read()
+        entries[key] = entry
+        self._write(entries)
+
+    def remove(self, key: str) -> bool:
+        """Drop the entry for ``key`` (call under :meth:`locked`); whether there was one."""
+        entries = self._read()
+        found = entries.pop(key, None) is not None
+        self._write(entries)
+        return found
