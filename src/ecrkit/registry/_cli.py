@@ -232,3 +232,7 @@ def main() -> None:
     code = run(sys.argv[1:], sys.stdin, out)
     out.flush()
     raise SystemExit(code)
+
+
+if __name__ == "__main__":  # python -m ecrkit.registry._cli <action>
+    main()
