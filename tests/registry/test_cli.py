@@ -16,7 +16,16 @@ from ecrkit import __version__
 from ecrkit.registry._cache import CACHE_VERSION
 from ecrkit.testing import LocalECR
 
-from ._support import ACCESS_KEY, ACCOUNT, HOST, PASSWORD, SECRET_KEY, Helper, counted_tokens, failing_server
+from ._support import (
+    ACCESS_KEY,
+    ACCOUNT,
+    HOST,
+    PASSWORD,
+    SECRET_KEY,
+    Helper,
+    counted_tokens,
+    failing_server,
+)
 
 NOT_FOUND = "credentials not found in native keychain\n"
 
@@ -51,7 +60,8 @@ def test_get_with_empty_stdin(helper: Helper, stdin: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "host", ["registry.example.com", "127.0.0.1:5000", f"{HOST}.fake.example.com", "public.ecr.aws.evil"]
+    "host",
+    ["registry.example.com", "127.0.0.1:5000", f"{HOST}.fake.example.com", "public.ecr.aws.evil"],
 )
 def test_get_a_non_ecr_unmapped_host_is_not_found(helper: Helper, host: str) -> None:
     result = helper("get", stdin=host)
@@ -66,7 +76,9 @@ def test_store_succeeds_for_ecr_and_mapped_hosts_and_fails_for_others(helper: He
         result = helper("store", stdin=creds)
         assert (result.code, result.out) == (0, "")
         assert "typed-by-a-user" not in result.err
-    other = helper("store", stdin=json.dumps({"ServerURL": "other.example", "Username": "u", "Secret": "s"}))
+    other = helper(
+        "store", stdin=json.dumps({"ServerURL": "other.example", "Username": "u", "Secret": "s"})
+    )
     assert other.code == 1
     assert other.out == (
         f"ecrkit stores no credentials: other.example is not an ECR registry host and is not "
@@ -101,18 +113,27 @@ def test_version(helper: Helper) -> None:
     assert (result.code, result.out) == (0, f"docker-credential-ecrkit (ecrkit) {__version__}\n")
 
 
-@pytest.mark.parametrize(("args", "shown"), [(("frob",), "unknown action 'frob'"), ((), "no action")])
+@pytest.mark.parametrize(
+    ("args", "shown"), [(("frob",), "unknown action 'frob'"), ((), "no action")]
+)
 def test_an_unknown_action(helper: Helper, args: tuple[str, ...], shown: str) -> None:
     result = helper(*args, stdin=HOST)
     assert result.code == 1
-    assert result.out == f"{shown}: usage: docker-credential-ecrkit <get|store|erase|list|version>\n"
+    assert (
+        result.out == f"{shown}: usage: docker-credential-ecrkit <get|store|erase|list|version>\n"
+    )
 
 
 def test_a_broken_mapping_file_is_named(helper: Helper) -> None:
-    helper.config.write_text('[registries."127.0.0.1:5000"]\naccount = "12"\nregion = "us-east-1"\n')
+    helper.config.write_text(
+        '[registries."127.0.0.1:5000"]\naccount = "12"\nregion = "us-east-1"\n'
+    )
     result = helper("get", stdin="127.0.0.1:5000")
     assert result.code == 1
-    assert result.out == f"{helper.config}: registries.'127.0.0.1:5000': account must be a valid account, got '12'\n"
+    assert (
+        result.out
+        == f"{helper.config}: registries.'127.0.0.1:5000': account must be a valid account, got '12'\n"
+    )
     helper.config.write_text("[registries\n")
     assert helper("get", stdin=HOST).out.startswith(f"{helper.config}: ")
 
@@ -153,7 +174,9 @@ def test_parallel_helpers_fetch_once_and_leave_a_valid_cache(
             assert proc.stdin is not None
             proc.stdin.write(HOST)
             proc.stdin.close()
-        outs = [(proc.wait(timeout=120), proc.stdout.read() if proc.stdout else "") for proc in procs]
+        outs = [
+            (proc.wait(timeout=120), proc.stdout.read() if proc.stdout else "") for proc in procs
+        ]
         for proc in procs:
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
@@ -176,7 +199,9 @@ def _seed(helper: Helper, expires_at: float, key: str | None = None) -> str:
     return key or real_key
 
 
-def test_an_expired_entry_with_the_control_plane_down_is_not_found(tmp_path: Path, helper: Helper) -> None:
+def test_an_expired_entry_with_the_control_plane_down_is_not_found(
+    tmp_path: Path, helper: Helper
+) -> None:
     _seed(helper, time.time() - 1)
     with failing_server() as down:
         result = helper("get", stdin=HOST, env={"AWS_ENDPOINT_URL_ECR": down})

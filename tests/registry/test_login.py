@@ -90,7 +90,11 @@ def ecr(clock: Clock) -> FakeECR:
 
 def test_decoding_and_what_a_bad_token_says() -> None:
     assert decode_authorization_token(token()) == ("AWS", PASSWORD)
-    for bad in ("not base64!", base64.b64encode(b"no-colon").decode(), base64.b64encode(b"\xff:x").decode()):
+    for bad in (
+        "not base64!",
+        base64.b64encode(b"no-colon").decode(),
+        base64.b64encode(b"\xff:x").decode(),
+    ):
         with pytest.raises(RegistryLoginError, match="not base64 of 'user:password'") as info:
             decode_authorization_token(bad)
         assert bad not in str(info.value)
@@ -178,7 +182,9 @@ async def test_login_host_fips_and_dual_stack_and_region_checks(ecr: FakeECR, cl
     assert fips.endpoint == "https://123456789012.dkr.ecr-fips.eu-west-1.amazonaws.com"
     dual = await auth.login_host("123456789012.dkr-ecr.eu-west-1.on.aws")
     assert dual.password == PASSWORD and len(ecr.calls) == 1  # one token per registry
-    with pytest.raises(RegistryLoginError, match="is in us-east-1, but the client answers for eu-west-1"):
+    with pytest.raises(
+        RegistryLoginError, match="is in us-east-1, but the client answers for eu-west-1"
+    ):
         await auth.login_host("123456789012.dkr.ecr.us-east-1.amazonaws.com")
 
 
@@ -220,7 +226,9 @@ async def test_ecr_public_logs_in_through_its_own_client(clock: Clock) -> None:
 def test_write_auth_entry_is_atomic_private_and_keeps_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "docker" / "config.json"
     path.parent.mkdir()
-    path.write_text(json.dumps({"auths": {"other.example": {"auth": "eA=="}}, "credsStore": "pass"}))
+    path.write_text(
+        json.dumps({"auths": {"other.example": {"auth": "eA=="}}, "credsStore": "pass"})
+    )
     os.chmod(path, 0o644)
     login = RegistryLogin("AWS", PASSWORD, ENDPOINT, T0)
     assert write_auth_entry(login, path) == path

@@ -36,7 +36,11 @@ TOOLS = {"docker-registry": "docker-registry", "skopeo": "skopeo", "htpasswd": "
 
 
 def _missing() -> list[str]:
-    return [f"{tool} (apt-get install {package})" for tool, package in TOOLS.items() if shutil.which(tool) is None]
+    return [
+        f"{tool} (apt-get install {package})"
+        for tool, package in TOOLS.items()
+        if shutil.which(tool) is None
+    ]
 
 
 pytestmark = pytest.mark.skipif(bool(_missing()), reason=f"needs {', '.join(_missing())}")
@@ -73,7 +77,10 @@ def write_oci_layout(root: Path) -> None:
                 "architecture": "amd64",
                 "os": "linux",
                 "config": {},
-                "rootfs": {"type": "layers", "diff_ids": [f"sha256:{hashlib.sha256(layer_tar).hexdigest()}"]},
+                "rootfs": {
+                    "type": "layers",
+                    "diff_ids": [f"sha256:{hashlib.sha256(layer_tar).hexdigest()}"],
+                },
             }
         ).encode(),
     )
@@ -152,8 +159,12 @@ def registry(tmp_path: Path) -> Iterator[str]:
             proc.stderr.close()
 
 
-def _skopeo(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["skopeo", *args], input=stdin, capture_output=True, text=True, env=env, timeout=120)
+def _skopeo(
+    *args: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["skopeo", *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_skopeo_copy_inspect_login_logout_with_credentials_from_the_helper(
@@ -197,7 +208,9 @@ def test_skopeo_copy_inspect_login_logout_with_credentials_from_the_helper(
         assert login.returncode == 0, login.stderr
         assert "Already logged in" in login.stdout
         password = json.loads(helper("get", stdin=registry, env=env).out)["Secret"]
-        typed = _skopeo("login", insecure, "-u", "AWS", "--password-stdin", registry, env=env, stdin=password)
+        typed = _skopeo(
+            "login", insecure, "-u", "AWS", "--password-stdin", registry, env=env, stdin=password
+        )
         assert typed.returncode == 0, typed.stderr  # checked against the registry, then store
         logout = _skopeo("logout", registry, env=env)  # erase
         assert logout.returncode == 0, logout.stderr

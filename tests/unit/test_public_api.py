@@ -28,6 +28,7 @@ PUBLIC_MODULES = [
     "ecrkit.errors",
     "ecrkit.models",
     "ecrkit.paginators",
+    "ecrkit.registry",
     "ecrkit.testing",
     "ecrkit.waiters",
 ]

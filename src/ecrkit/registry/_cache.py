@@ -15,14 +15,14 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from ._files import atomic_write, locked
+from ._files import as_object, atomic_write, locked
 
 __all__ = [
     "CACHE_VERSION",
@@ -68,6 +68,19 @@ class CacheEntry:
     expires_at: float  # epoch seconds
 
 
+def _entry(read: object) -> CacheEntry | None:
+    """An entry read back, or ``None`` for one this version cannot use."""
+    value = as_object(read)
+    if value is None:
+        return None
+    fields: dict[str, Any] = {name: value.get(name) for name in CacheEntry.__slots__}
+    expires_at = fields["expires_at"]
+    texts = [fields[name] for name in ("registry", "username", "password", "endpoint")]
+    if not all(isinstance(t, str) for t in texts) or type(expires_at) not in (int, float):
+        return None
+    return CacheEntry(**fields)
+
+
 class TokenCache:
     """``tokens.json`` (and ``tokens.lock``) in ``folder``; ``now`` is the wall clock."""
 
@@ -81,22 +94,19 @@ class TokenCache:
 
     def _read(self) -> dict[str, CacheEntry]:
         try:
-            raw: Any = json.loads(self.path.read_bytes())
+            raw = as_object(json.loads(self.path.read_bytes()))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             _log.debug("cache %s unreadable (%s): ignored", self.path, type(exc).__name__)
             return {}
-        if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION:
+        if raw is None or raw.get("version") != CACHE_VERSION:
             _log.debug("cache %s is not version %d: ignored", self.path, CACHE_VERSION)
             return {}
         entries: dict[str, CacheEntry] = {}
-        for key, value in (raw.get("entries") or {}).items():
-            try:
-                entry = CacheEntry(**value)
-            except TypeError:
-                continue
-            if isinstance(entry.expires_at, int | float) and isinstance(entry.password, str):
+        for key, value in (as_object(raw.get("entries")) or {}).items():
+            entry = _entry(value)
+            if entry is not None:
                 entries[key] = entry
         return entries
 
@@ -110,7 +120,7 @@ class TokenCache:
         return {k: e for k, e in self._read().items() if e.expires_at > now}
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> Generator[None]:
         """The writers' lock, also held across a refresh so that parallel helpers fetch once."""
         with locked(self._lock):
             yield

@@ -130,8 +130,7 @@ def get(server_url: str, out: IO[str]) -> None:
         except Exception as exc:
             if entry is not None and time.time() < entry.expires_at:
                 _log.warning(
-                    "refresh for %s failed (%s: %s); serving the cached token, which expires "
-                    "in %s",
+                    "refresh for %s failed (%s: %s); serving the cached token, which expires in %s",
                     target.host,
                     type(exc).__name__,
                     exc,
@@ -177,7 +176,9 @@ def erase(server_url: str) -> None:
     if cache is not None:
         with cache.locked():
             dropped = cache.remove(target.cache_key)
-        _log.debug("erase %s: %s", server_url, "cached token dropped" if dropped else "nothing cached")
+        _log.debug(
+            "erase %s: %s", server_url, "cached token dropped" if dropped else "nothing cached"
+        )
 
 
 def list_(out: IO[str]) -> None:

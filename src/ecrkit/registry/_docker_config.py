@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from ._files import atomic_write, locked
+from ._files import as_object, atomic_write, locked
 from ._login import RegistryLogin
 
 __all__ = ["docker_config_path", "write_auth_entry"]
@@ -31,16 +31,17 @@ def write_auth_entry(login: RegistryLogin, path: str | os.PathLike[str] | None =
     target = Path(path) if path is not None else docker_config_path()
     with locked(target.with_name(target.name + ".lock")):
         try:
-            config = json.loads(target.read_bytes() or b"{}")
+            config = as_object(json.loads(target.read_bytes() or b"{}"))
         except FileNotFoundError:
             config = {}
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValueError(f"{target} is not valid JSON: {exc.__class__.__name__}") from None
-        if not isinstance(config, dict):
+        if config is None:
             raise ValueError(f"{target} does not hold a JSON object")
-        auths = config.setdefault("auths", {})
-        if not isinstance(auths, dict):
+        auths = as_object(config.get("auths", {}))
+        if auths is None:
             raise ValueError(f"{target}: 'auths' is not a JSON object")
+        config["auths"] = auths
         secret = base64.b64encode(f"{login.username}:{login.password}".encode()).decode()
         auths[login.host] = {"auth": secret}
         atomic_write(target, json.dumps(config, indent="\t").encode() + b"\n")

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
-__all__ = ["atomic_write", "locked"]
+__all__ = ["as_object", "atomic_write", "locked"]
+
+
+def as_object(value: object) -> dict[str, Any] | None:
+    """A JSON/TOML object read back, typed (``None`` when it is not an object)."""
+    if not isinstance(value, dict):
+        return None
+    return {str(k): v for k, v in cast("dict[object, Any]", value).items()}
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -32,7 +40,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 @contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Generator[None]:
     """Hold an exclusive ``flock`` on ``path`` (a lock file beside the data) for the block."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

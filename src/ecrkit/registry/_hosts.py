@@ -34,7 +34,9 @@ class _Partition:
 #: dual-stack registry hosts are ``dkr-ecr[-fips].<region>.on.aws`` (and
 #: ``on.amazonwebservices.com.cn`` in China); other partitions have none.
 _PARTITIONS: Final = (
-    _Partition("aws", re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+"), "amazonaws.com", "on.aws"),
+    _Partition(
+        "aws", re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+"), "amazonaws.com", "on.aws"
+    ),
     _Partition("aws-us-gov", re.compile(r"us-gov-[a-z]+-\d+"), "amazonaws.com", "on.aws"),
     _Partition(
         "aws-cn", re.compile(r"cn-[a-z]+-\d+"), "amazonaws.com.cn", "on.amazonwebservices.com.cn"

@@ -233,7 +233,9 @@ class RegistryAuth:
         self._logins[key] = login
         return login
 
-    def _checked(self, token: str | None, expires_at: datetime | None, endpoint: str) -> RegistryLogin:
+    def _checked(
+        self, token: str | None, expires_at: datetime | None, endpoint: str
+    ) -> RegistryLogin:
         if not token:
             raise RegistryLoginError("GetAuthorizationToken answered without a token")
         if expires_at is None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ._cache import key_id_source
+from ._files import as_object
 from ._hosts import NotAnECRHostError, parse_registry_host
 
 __all__ = ["SettingsError", "Target", "config_path", "load_mapping", "resolve"]
@@ -79,12 +80,16 @@ def bare(server_url: str) -> str:
     return text.split("/", 1)[0]
 
 
-def _text(where: str, table: dict[str, Any], key: str, pattern: re.Pattern[str] | None) -> str | None:
+def _text(
+    where: str, table: dict[str, Any], key: str, pattern: re.Pattern[str] | None
+) -> str | None:
     value = table.get(key)
     if value is None:
         return None
     if not isinstance(value, str) or not value or (pattern and not pattern.fullmatch(value)):
-        raise SettingsError(f"{where}: {key} must be {'a valid ' + key if pattern else 'a name'}, got {value!r}")
+        raise SettingsError(
+            f"{where}: {key} must be {'a valid ' + key if pattern else 'a name'}, got {value!r}"
+        )
     return value
 
 
@@ -98,19 +103,24 @@ def load_mapping(path: Path) -> tuple[str | None, dict[str, _Mapped]]:
         raise SettingsError(f"{path}: {exc}") from None
     unknown = set(raw) - {"profile", "registries"}
     if unknown:
-        raise SettingsError(f"{path}: unknown key(s) {sorted(unknown)} (allowed: profile, registries)")
+        raise SettingsError(
+            f"{path}: unknown key(s) {sorted(unknown)} (allowed: profile, registries)"
+        )
     default = _text(str(path), raw, "profile", None)
-    tables = raw.get("registries", {})
-    if not isinstance(tables, dict):
+    tables = as_object(raw.get("registries", {}))
+    if tables is None:
         raise SettingsError(f"{path}: registries must be a table of hosts")
     mapped: dict[str, _Mapped] = {}
     for host, table in tables.items():
+        table = as_object(table)
         where = f"{path}: registries.{host!r}"
-        if not isinstance(table, dict):
+        if table is None:
             raise SettingsError(f"{where} must be a table")
         extra = set(table) - {"account", "region", "profile"}
         if extra:
-            raise SettingsError(f"{where}: unknown key(s) {sorted(extra)} (allowed: account, region, profile)")
+            raise SettingsError(
+                f"{where}: unknown key(s) {sorted(extra)} (allowed: account, region, profile)"
+            )
         account = _text(where, table, "account", _ACCOUNT)
         region = _text(where, table, "region", _REGION)
         if (account is None) != (region is None):
@@ -147,10 +157,14 @@ def resolve(server_url: str) -> Target | None:
     except NotAnECRHostError:
         parsed = None
     if parsed is not None:
-        if entry is not None and entry.account is not None and (
-            entry.account != parsed.account or entry.region != parsed.region
+        if (
+            entry is not None
+            and entry.account is not None
+            and (entry.account != parsed.account or entry.region != parsed.region)
         ):
-            raise SettingsError(f"{path}: registries.{host!r} names another account or region than its host")
+            raise SettingsError(
+                f"{path}: registries.{host!r} names another account or region than its host"
+            )
         account, region, why = parsed.account, parsed.region, "an ECR host"
     elif entry is not None and entry.account is not None and entry.region is not None:
         account, region, why = entry.account, entry.region, f"mapped in {path}"

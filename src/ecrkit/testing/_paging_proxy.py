@@ -53,7 +53,8 @@ def _real_token_expiry(body: dict[str, Any]) -> dict[str, Any]:
     """GetAuthorizationToken: moto says every token expired on 2015-01-01; ECR says
     12 hours from now, which code that refuses expired tokens (it should) needs."""
     expires = round(time.time() + TOKEN_LIFETIME_SECONDS, 3)
-    for data in body.get("authorizationData") or []:
+    found: list[dict[str, Any]] = body.get("authorizationData") or []
+    for data in found:
         data["expiresAt"] = expires
     return body
 
