@@ -260,3 +260,22 @@ def test_the_cache_hit_path_imports_the_standard_library_only(helper: Helper) ->
     import subprocess
 
     subprocess.run([sys.executable, "-c", code], check=True, env=helper.env, timeout=60)
+
+
+def test_public_ecr_aws_goes_to_ecr_public_and_never_falls_back_to_ecr(helper: Helper) -> None:
+    """public.ecr.aws logs in through ECR Public's client in us-east-1 (ecrkit.public).
+    Here every other AWS endpoint is a dead loopback port: not found, with the reason."""
+    dead = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+    result = helper("get", stdin="public.ecr.aws", env=dead)
+    assert (result.code, result.out) == (1, NOT_FOUND)
+    assert "no token for public.ecr.aws" in result.err
+    store = json.dumps({"ServerURL": "public.ecr.aws", "Username": "AWS", "Secret": "x"})
+    assert helper("store", stdin=store).code == 0
+
+
+def test_no_cache_fetches_every_time(helper: Helper, monkeypatch: pytest.MonkeyPatch) -> None:
+    with counted_tokens(monkeypatch) as calls:
+        for _ in range(2):
+            result = helper("get", stdin=HOST, env={"ECRKIT_NO_CACHE": "1"})
+            assert (result.code, result.out) == (0, golden(HOST))
+    assert len(calls) == 2 and not helper.cache.exists()
