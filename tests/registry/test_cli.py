@@ -279,3 +279,9 @@ def test_no_cache_fetches_every_time(helper: Helper, monkeypatch: pytest.MonkeyP
             result = helper("get", stdin=HOST, env={"ECRKIT_NO_CACHE": "1"})
             assert (result.code, result.out) == (0, golden(HOST))
     assert len(calls) == 2 and not helper.cache.exists()
+
+
+def test_an_unwritable_log_file_falls_back_to_stderr(helper: Helper, tmp_path: Path) -> None:
+    result = helper("version", env={"ECRKIT_LOG_FILE": str(tmp_path / "missing" / "helper.log")})
+    assert result.code == 0 and result.out.startswith("docker-credential-ecrkit")
+    assert "cannot be written (No such file or directory): logging to stderr" in result.err

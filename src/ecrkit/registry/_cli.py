@@ -42,14 +42,22 @@ def _setup_logging(debug: bool) -> None:
     level_name = "DEBUG" if debug else (os.environ.get("ECRKIT_LOG") or "WARNING").upper()
     level = logging.getLevelNamesMapping().get(level_name, logging.WARNING)
     where = os.environ.get("ECRKIT_LOG_FILE")
-    handler: logging.Handler = (
-        logging.FileHandler(where, encoding="utf-8") if where else logging.StreamHandler(sys.stderr)
-    )
+    handler: logging.Handler = logging.StreamHandler(sys.stderr)
+    unusable = ""
+    if where:
+        try:
+            handler = logging.FileHandler(where, encoding="utf-8")
+        except OSError as exc:
+            unusable = (
+                f"ECRKIT_LOG_FILE={where} cannot be written ({exc.strerror}): logging to stderr"
+            )
     handler.setFormatter(logging.Formatter(f"{_NAME}[%(process)d] %(levelname)s %(message)s"))
     root = logging.getLogger("ecrkit")
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    if unusable:
+        _log.warning("%s", unusable)
 
 
 def _cache() -> TokenCache | None:
