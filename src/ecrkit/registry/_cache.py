@@ -10,15 +10,12 @@ and the registry, never the temporary access key of the moment.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,7 +23,7 @@ from ._files import as_object, atomic_write, locked
 
 __all__ = [
     "CACHE_VERSION",
-    "REFRESH_MARGIN",
+    "REFRESH_MARGIN_SECONDS",
     "CacheEntry",
     "TokenCache",
     "cache_dir",
@@ -37,7 +34,7 @@ _log = logging.getLogger("ecrkit.registry")
 
 #: A token is refreshed this long before it expires (ECR's tokens live 12 hours), so a
 #: login handed out stays valid for at least this long: enough for a long push or pull.
-REFRESH_MARGIN: Final = timedelta(minutes=30)
+REFRESH_MARGIN_SECONDS: Final = 30 * 60.0
 
 #: The file format's version; a file of another version is ignored (and replaced).
 CACHE_VERSION: Final = 1
@@ -54,18 +51,58 @@ def cache_dir() -> Path:
 
 def key_id_source(access_key_id: str) -> str:
     """A cache-key source for static keys: a hash of the key id, not the id."""
+    import hashlib  # only here: the helper's hit path needs it only with static keys
+
     return "key:" + hashlib.sha256(access_key_id.encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
 class CacheEntry:
-    """One cached registry login. ``repr`` leaves the password out."""
+    """One cached registry login (immutable). ``repr`` leaves the password out.
+
+    A plain class, not a dataclass (costly to import on the helper's hit path) nor a
+    tuple (whose items, the password among them, anything may iterate).
+    """
+
+    __slots__ = ("endpoint", "expires_at", "password", "registry", "username")
+    FIELDS: Final = ("registry", "username", "password", "endpoint", "expires_at")
 
     registry: str
     username: str
-    password: str = field(repr=False)
+    password: str
     endpoint: str
-    expires_at: float  # epoch seconds
+    #: Epoch seconds.
+    expires_at: float
+
+    def __init__(
+        self, registry: str, username: str, password: str, endpoint: str, expires_at: float
+    ) -> None:
+        values = (registry, username, password, endpoint, expires_at)
+        for name, value in zip(self.FIELDS, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"CacheEntry is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CacheEntry):
+            return NotImplemented
+        return self.as_dict() == other.as_dict()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.as_dict().values()))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entry as the cache file stores it."""
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def __repr__(self) -> str:
+        return (
+            f"CacheEntry(registry={self.registry!r}, username={self.username!r}, "
+            f"endpoint={self.endpoint!r}, expires_at={self.expires_at!r})"
+        )
+
+    def __str__(self) -> str:
+        return repr(self)
 
 
 def _entry(read: object) -> CacheEntry | None:
@@ -73,7 +110,7 @@ def _entry(read: object) -> CacheEntry | None:
     value = as_object(read)
     if value is None:
         return None
-    fields: dict[str, Any] = {name: value.get(name) for name in CacheEntry.__slots__}
+    fields: dict[str, Any] = {name: value.get(name) for name in CacheEntry.FIELDS}
     expires_at = fields["expires_at"]
     texts = [fields[name] for name in ("registry", "username", "password", "endpoint")]
     if not all(isinstance(t, str) for t in texts) or type(expires_at) not in (int, float):
@@ -127,7 +164,7 @@ class TokenCache:
 
     def _write(self, entries: dict[str, CacheEntry]) -> None:
         now = self._now()
-        kept = {k: asdict(e) for k, e in entries.items() if e.expires_at > now}
+        kept = {k: e.as_dict() for k, e in entries.items() if e.expires_at > now}
         evicted = len(entries) - len(kept)
         if evicted:
             _log.debug("cache: evicted %d expired entr%s", evicted, "y" if evicted == 1 else "ies")

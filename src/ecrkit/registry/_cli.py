@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from typing import IO, Final
 
-from ._cache import REFRESH_MARGIN, CacheEntry, TokenCache, cache_dir
+from ._cache import REFRESH_MARGIN_SECONDS, CacheEntry, TokenCache, cache_dir
 from ._settings import SettingsError, Target, config_path, load_mapping, resolve
 
 __all__ = ["NOT_FOUND", "main"]
@@ -106,7 +106,7 @@ def get(server_url: str, out: IO[str]) -> None:
         raise _Failure(_NO_URL)
     target = _target(server_url, "get")
     cache = _cache()
-    margin = REFRESH_MARGIN.total_seconds()
+    margin = REFRESH_MARGIN_SECONDS
     entry = cache.get(target.cache_key) if cache else None
     if entry is not None and time.time() < entry.expires_at - margin:
         _log.debug("cache hit (%s), expires in %s", target.cache_key, _until(entry.expires_at))

@@ -6,8 +6,7 @@ Standard library only: ``docker-credential-ecrkit`` parses hosts on its cache-hi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = [
     "PUBLIC_REGISTRY_HOST",
@@ -22,8 +21,7 @@ PUBLIC_REGISTRY_HOST: Final = "public.ecr.aws"
 _PUBLIC_REGION: Final = "us-east-1"
 
 
-@dataclass(frozen=True, slots=True)
-class _Partition:
+class _Partition(NamedTuple):
     name: str
     region: re.Pattern[str]
     dns_suffix: str
@@ -60,12 +58,13 @@ class NotAnECRHostError(ValueError):
     """The host is not an ECR registry host (look-alikes included)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryHost:
-    """One ECR registry, as its host name says it.
+class RegistryHost(NamedTuple):
+    """One ECR registry, as its host name says it (an immutable value).
 
     ``account`` is ``None`` for ECR Public (``public.ecr.aws``), whose ``region`` is
-    us-east-1, where its tokens come from.
+    us-east-1, where its tokens come from. A named tuple, not a dataclass: the
+    credential helper's cache-hit path parses hosts, and ``dataclasses`` is costly
+    to import.
     """
 
     #: The 12-digit account id of a private registry; ``None`` for ECR Public.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final, Protocol
 
-from ._cache import REFRESH_MARGIN
+from ._cache import REFRESH_MARGIN_SECONDS
 from ._hosts import PUBLIC_REGISTRY_HOST, parse_registry_host
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ _log = logging.getLogger("ecrkit.registry")
 
 #: A token is refreshed this long (30 minutes) before it expires (ECR's tokens live 12
 #: hours): a login handed out stays valid for at least this long, enough for a long push.
-DEFAULT_REFRESH_MARGIN: Final = REFRESH_MARGIN
+DEFAULT_REFRESH_MARGIN: Final = timedelta(seconds=REFRESH_MARGIN_SECONDS)
 
 
 class RegistryLoginError(Exception):

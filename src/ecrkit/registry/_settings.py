@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._cache import key_id_source
 from ._files import as_object
@@ -38,8 +36,7 @@ class SettingsError(ValueError):
     """The mapping file is unreadable or says something invalid (the message names it)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """Where a host's token comes from: account (``None``: ECR Public), region, profile."""
 
     host: str
@@ -57,8 +54,7 @@ class Target:
         return f"{self.source}|{self.region}|{self.account or 'public'}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Mapped:
+class _Mapped(NamedTuple):
     account: str | None
     region: str | None
     profile: str | None
@@ -96,10 +92,16 @@ def _text(
 def load_mapping(path: Path) -> tuple[str | None, dict[str, _Mapped]]:
     """The file's default profile and its per-host entries (no file: nothing mapped)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    import tomllib  # only with a file: the hit path without one stays lighter
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: {exc}") from None
     unknown = set(raw) - {"profile", "registries"}
     if unknown:
