@@ -285,3 +285,16 @@ def test_an_unwritable_log_file_falls_back_to_stderr(helper: Helper, tmp_path: P
     result = helper("version", env={"ECRKIT_LOG_FILE": str(tmp_path / "missing" / "helper.log")})
     assert result.code == 0 and result.out.startswith("docker-credential-ecrkit")
     assert "cannot be written (No such file or directory): logging to stderr" in result.err
+
+
+def test_a_registry_mapped_to_a_profile_signs_with_it_and_is_cached_under_it(
+    helper: Helper,
+) -> None:
+    aws = Path(helper.env["AWS_SHARED_CREDENTIALS_FILE"])
+    aws.parent.mkdir(parents=True)
+    aws.write_text("[ci]\naws_access_key_id = AKIDPROFILECI\naws_secret_access_key = ci-secret\n")
+    helper.config.write_text(f'[registries."{HOST}"]\nprofile = "ci"\n')
+    result = helper("get", stdin=HOST, env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""})
+    assert (result.code, result.out) == (0, golden(HOST))
+    assert "credentials: profile ci" in result.err
+    assert list(helper.cache_file()["entries"]) == [f"profile:ci|us-east-1|{ACCOUNT}"]
