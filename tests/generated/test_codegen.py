@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tools.codegen import __main__ as codegen
 from tools.codegen import loader
+from tools.codegen.spec import load_all
 
 from tests._pins import needs_pinned_botocore
 
@@ -42,7 +44,7 @@ def test_check_mode_fails_on_a_hand_edit(tmp_path: Path, fresh: dict[str, str]) 
         (tmp_path / name).write_text(text)
     edited = tmp_path / "shapes" / "image_identifier.py"
     edited.write_text(edited.read_text() + "\n# a hand edit\n")
-    assert codegen.main(["--check", "--out", str(tmp_path)]) == 1
+    assert codegen.main(["--check", "--service", "ecr", "--out", str(tmp_path)]) == 1
 
 
 def test_every_file_says_it_is_generated(fresh: dict[str, str]) -> None:
@@ -147,3 +149,149 @@ def test_facades_are_current() -> None:
     _, facades = codegen._generate()
     stale = [str(path) for path, text in facades.items() if path.read_text() != text]
     assert not stale, f"run `nox -s codegen`: stale __all__ in {stale}"
+
+
+def _toy_files(service: dict[str, object]) -> loader.ModelFiles:
+    """ModelFiles for a toy service model (no paginators, waiters or endpoint rules)."""
+    return loader.ModelFiles(
+        service=service,
+        paginators={"pagination": {}},
+        waiters={"version": 2, "waiters": {}},
+        endpoint_rules={"version": "1.0", "parameters": {}, "rules": []},
+        partitions={"partitions": []},
+        botocore_version=loader.BOTOCORE_PIN,
+        examples={},
+        sha256="0" * 64,
+    )
+
+
+def _toy_with(**shapes: Any) -> dict[str, Any]:
+    """The toy service, with GetA's request also holding a member of each extra shape."""
+    service: Any = _toy_service()
+    service["metadata"] = {
+        "protocol": "json",
+        "targetPrefix": "Toy",
+        "serviceId": "Toy",
+        "apiVersion": "2020-01-01",
+        "endpointPrefix": "toy",
+        "jsonVersion": "1.1",
+    }
+    all_shapes = dict(service["shapes"], **shapes)
+    request: Any = {"type": "structure", "members": {"id": {"shape": "String"}}}
+    request["members"].update({n.lower(): {"shape": n} for n in shapes})
+    all_shapes["GetARequest"] = request
+    return dict(service, shapes=all_shapes)
+
+
+@pytest.mark.parametrize("name", ["Operation", "Mapping", "Field", "Any", "ServiceInfo"])
+def test_a_shape_named_like_an_import_is_refused_by_name(name: str) -> None:
+    """A structure called like something a generated module imports would shadow it
+    (``Operation`` in client.py, ``Field`` in the models): generation stops and names
+    the shape and the module, instead of writing code that breaks at import."""
+    toy = _toy_with(**{name: {"type": "structure", "members": {"v": {"shape": "String"}}}})
+    with pytest.raises(ValueError, match=rf"'{name}' is bound by") as info:
+        codegen.render_all(_toy_files(toy))
+    assert ".py" in str(info.value)
+
+
+def test_the_name_check_passes_on_the_real_models() -> None:
+    for spec in load_all():
+        codegen.render_all(loader.load(spec), spec)  # raises on a clash
+
+
+def test_an_error_shape_with_an_enum_member_generates_importable_code(tmp_path: Path) -> None:
+    """emit_errors imports the enum's Literal alias from ``.literals`` (where it lives)."""
+    import importlib
+    import sys
+
+    from tools.codegen import emit_errors, emit_models, ir
+
+    toy: Any = _toy_service()
+    toy["shapes"] = dict(
+        toy["shapes"],
+        Reason={"type": "string", "enum": ["QUOTA", "POLICY"]},
+        RefusedException={
+            "type": "structure",
+            "exception": True,
+            "members": {"message": {"shape": "String"}, "reason": {"shape": "Reason"}},
+        },
+    )
+    toy["operations"]["GetA"]["errors"] = [{"shape": "RefusedException"}]
+    svc = ir.build(toy)
+    package = tmp_path / "toy_errors"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "literals.py").write_text(emit_models.render_literals_module(svc)[0])
+    (package / "errors.py").write_text(emit_errors.render_errors_module(svc)[0])
+    sys.path.insert(0, str(tmp_path))
+    try:
+        errors = importlib.import_module("toy_errors.errors")
+        assert errors.ERROR_CLASSES["RefusedException"].modeled_fields == {"reason": "reason"}
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("toy_errors")]:
+            del sys.modules[name]
+
+
+def test_every_scalar_type_has_one_python_type() -> None:
+    """One scalar map for models, keyword arguments, TypedDicts and paginator items:
+    every Smithy scalar, none missing (byte, short, bigInteger, document included)."""
+    from tools.codegen import typemap
+
+    smithy = {"string", "character", "boolean", "byte", "short", "integer", "long"}
+    smithy |= {"bigInteger", "float", "double", "bigDecimal", "blob", "document", "timestamp"}
+    assert set(typemap.SCALARS) == smithy
+    assert typemap.plain_type("byte") == "int" and typemap.plain_type("document") == "Any"
+    with pytest.raises(ValueError, match="'union'"):
+        typemap.plain_type("union")
+
+
+def test_a_toy_model_with_every_scalar_type_generates() -> None:
+    kinds = ["byte", "short", "bigInteger", "bigDecimal", "character", "document", "blob"]
+    shapes: dict[str, Any] = {f"S{k}": {"type": k} for k in kinds}
+    shapes["Sdocument"] = {"type": "structure", "document": True, "members": {}}
+    toy = _toy_with(**shapes)
+    sources = codegen.render_all(_toy_files(toy))
+    typed = sources["typed_dicts.py"]
+    assert (
+        "sbyte: NotRequired[int | None]" in typed and "sdocument: NotRequired[Any | None]" in typed
+    )
+
+
+def test_every_service_has_a_spec_and_its_files() -> None:
+    specs = {s.key: s for s in load_all()}
+    assert set(specs) == {"ecr", "ecr-public"}
+    ecr, public = specs["ecr"], specs["ecr-public"]
+    assert ecr.package == "ecrkit._generated" and public.package == "ecrkit._generated_public"
+    assert public.client_class == "ECRPublicClient" and public.facade == "ecrkit.public"
+    assert ecr.sensitive_members == public.sensitive_members == {"authorizationToken"}
+    assert ecr.not_throttling == {"LimitExceededException"}
+    for spec in specs.values():
+        assert (spec.out_dir / "client.py").is_file() and (spec.docs_dir / "index.md").is_file()
+
+
+def test_a_spec_with_a_typo_or_a_missing_key_is_an_error(tmp_path: Path) -> None:
+    from tools.codegen import spec as spec_mod
+
+    text = (spec_mod.SERVICES / "ecr.toml").read_text()
+    for broken, message in [
+        (text.replace("client_class", "client_klass"), "unknown key"),
+        (text.replace('title = "ECR"\n', ""), "missing key 'title'"),
+        (text + "\n[extra]\n", "unknown table"),
+        (text.replace('"authorizationToken"', "1"), "list of strings"),
+    ]:
+        path = tmp_path / "x.toml"
+        path.write_text(broken)
+        with pytest.raises(ValueError, match=message):
+            spec_mod.load(path)
+
+
+def test_partitions_are_generated_once_and_shared() -> None:
+    """Each service's rule module re-exports the one shared partitions module."""
+    from ecrkit._generated import endpoint_rules as ecr_rules
+    from ecrkit._generated_public import endpoint_rules as public_rules
+    from ecrkit._generated_shared import partitions
+
+    assert ecr_rules.partitions is public_rules.partitions is partitions.partitions
+    assert "_PARTITIONS" not in vars(ecr_rules) and "_PARTITIONS" not in vars(public_rules)
+    assert {p["id"] for p in partitions.partitions()["partitions"]} >= {"aws", "aws-cn"}
