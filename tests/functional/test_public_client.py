@@ -152,3 +152,19 @@ async def test_modeled_error_fields_parse() -> None:
                 layer_part_blob=b"xy",
             )
     assert info.value.upload_id == "u-1" and info.value.last_valid_byte_received == 41
+
+
+async def test_no_waiters_and_four_paginators() -> None:
+    """ECR Public's model has no waiters-2.json: get_waiter refuses every name."""
+    client, _ = _client(scripted(json_response()))
+    with pytest.raises(ValueError, match="image_scan_complete"):
+        client.get_waiter("image_scan_complete")
+    paginated = [
+        name for _, (name, _, _) in sorted(OPERATIONS.items()) if client.can_paginate(name)
+    ]
+    assert paginated == [
+        "describe_image_tags",
+        "describe_images",
+        "describe_registries",
+        "describe_repositories",
+    ]
