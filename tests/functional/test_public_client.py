@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,8 @@ from ecrkit.public.models import GetAuthorizationTokenResponse
 
 from ._support import (
     CREDENTIALS,
+    SECRET_KEY,
+    SESSION_TOKEN,
     Clock,
     Sleeps,
     error_response,
@@ -168,3 +171,19 @@ async def test_no_waiters_and_four_paginators() -> None:
         "describe_registries",
         "describe_repositories",
     ]
+
+
+async def test_the_public_token_and_credentials_stay_out_of_the_debug_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = {"authorizationData": {"authorizationToken": TOKEN, "expiresAt": 1_767_268_800}}
+    client, transport = _client(scripted(json_response(body=body)))
+    with caplog.at_level(logging.DEBUG, logger="ecrkit"):
+        async with client as ecr_public:
+            resp = await ecr_public.get_authorization_token()
+    assert caplog.records, "the client logs at DEBUG"
+    password = base64.b64decode(TOKEN).decode().partition(":")[2]
+    signature = transport.requests[0].headers["Authorization"].rsplit("Signature=", 1)[1]
+    texts = [r.getMessage() for r in caplog.records] + [repr(resp), repr(client)]
+    for secret in (TOKEN, password, signature, SECRET_KEY, SESSION_TOKEN):
+        assert not [t for t in texts if secret in t]
