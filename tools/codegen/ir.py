@@ -69,7 +69,7 @@ class Service:
     # examples-1.json: operation name -> its examples (input, output, title, ...).
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: The per-service generator input (services/<name>.toml); ECR's for toy models.
-    spec: ServiceSpec = field(default_factory=lambda: by_key("ecr"))
+    spec: ServiceSpec = field(default_factory=lambda: by_key())
 
     def structures(self, role: Role) -> list[Shape]:
         """Structures of one role, sorted by name (stable output)."""
@@ -124,7 +124,7 @@ def build(
     """Build the IR from a service-2.json document (and its examples-1.json, if any)
     and classify its structures; ``spec`` is the service's generator input (ECR's when
     omitted)."""
-    spec = spec or by_key("ecr")
+    spec = spec or by_key()
     shapes = {
         name: _shape(name, raw, spec.sensitive_members) for name, raw in model["shapes"].items()
     }

@@ -72,7 +72,7 @@ def load(spec: ServiceSpec | None = None, require_pin: bool = True) -> ModelFile
     A service without waiters or paginators (ECR Public has no waiters-2.json) gets
     empty documents for them.
     """
-    spec = spec or by_key("ecr")
+    spec = spec or by_key()
     data = data_dir(require_pin)
     version = metadata.version("botocore")
     base = data / spec.model_name / spec.api_version

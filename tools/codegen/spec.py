@@ -14,6 +14,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = Path(__file__).resolve().parent / "services"
+#: The service a call that names none means (the toy models of the tests, the defaults of
+#: ``generate()`` / ``loader.load()``): the project's first service.
+DEFAULT_SERVICE = "ecr"
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,6 @@ def load_all(directory: Path = SERVICES) -> list[ServiceSpec]:
     return specs
 
 
-def by_key(key: str) -> ServiceSpec:
-    """The spec of ``services/<key>.toml``."""
+def by_key(key: str = DEFAULT_SERVICE) -> ServiceSpec:
+    """The spec of ``services/<key>.toml`` (the default service's without a key)."""
     return load(SERVICES / f"{key}.toml")
