@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import assert_type
 
 from ecrkit import ECRClient
+from ecrkit.public import ECRPublicClient
 from ecrkit.registry import (
     DEFAULT_REFRESH_MARGIN,
     RegistryAuth,
@@ -45,10 +46,13 @@ async def logins(ecr: ECRClient) -> None:
     assert_type(await auth.login_host("public.ecr.aws"), RegistryLogin)
     public = RegistryAuth(public_client=PublicClient(), now=lambda: datetime.now(UTC))
     assert_type(await public.login_public(), RegistryLogin)
+    async with ECRPublicClient(region="us-east-1") as ecr_public:
+        both = RegistryAuth(ecr, public_client=ecr_public)
+        assert_type(await both.login_host("public.ecr.aws"), RegistryLogin)
     assert_type(write_auth_entry(login, "auth.json"), Path)
     host = parse_registry_host("123456789012.dkr.ecr.eu-west-1.amazonaws.com")
     assert_type(host, RegistryHost)
     assert_type(host.account, str | None)
     assert_type(registry_host(host.account, host.region, fips=True), str)
     RegistryAuth(ecr, refresh_margin=30)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    RegistryAuth(PublicClient())  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    RegistryAuth(ECRPublicClient())  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -7,12 +7,14 @@ fake AWS keys, and ``AWS_ENDPOINT_URL_ECR`` at LocalECR (or at a server that ans
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -102,15 +104,28 @@ def counted_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     yield seen
 
 
+class JsonServer:
+    """A scripted awsJson server on 127.0.0.1: every POST gets ``answer()``'s status and
+    JSON body; ``targets`` records each request's ``X-Amz-Target``."""
+
+    def __init__(self, answer: Callable[[], tuple[int, dict[str, Any]]]) -> None:
+        self.answer = answer
+        self.targets: list[str] = []
+        self.url = ""
+
+
 @contextmanager
-def failing_server() -> Iterator[str]:
-    """A control plane on 127.0.0.1 that answers every request with HTTP 500."""
+def json_server(answer: Callable[[], tuple[int, dict[str, Any]]]) -> Iterator[JsonServer]:
+    """Run a :class:`JsonServer` for the block."""
+    scripted = JsonServer(answer)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = b'{"__type": "ServerException", "message": "down"}'
-            self.send_response(500)
+            scripted.targets.append(self.headers.get("X-Amz-Target", ""))
+            status, doc = scripted.answer()
+            body = json.dumps(doc).encode()
+            self.send_response(status)
             self.send_header("Content-Type", "application/x-amz-json-1.1")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -122,9 +137,28 @@ def failing_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    scripted.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield scripted
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+#: ECR Public's registry password in these tests, and its GetAuthorizationToken answer.
+PUBLIC_PASSWORD = "ecr-public-registry-password"
+
+
+def public_token() -> tuple[int, dict[str, Any]]:
+    """ECR Public's GetAuthorizationToken: one object (not a list), no proxyEndpoint."""
+    token = base64.b64encode(f"AWS:{PUBLIC_PASSWORD}".encode()).decode()
+    data = {"authorizationToken": token, "expiresAt": round(time.time() + 12 * 3600, 3)}
+    return 200, {"authorizationData": data}
+
+
+@contextmanager
+def failing_server() -> Iterator[str]:
+    """A control plane on 127.0.0.1 that answers every request with HTTP 500."""
+    with json_server(lambda: (500, {"__type": "ServerException", "message": "down"})) as down:
+        yield down.url

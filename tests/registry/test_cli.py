@@ -21,10 +21,13 @@ from ._support import (
     ACCOUNT,
     HOST,
     PASSWORD,
+    PUBLIC_PASSWORD,
     SECRET_KEY,
     Helper,
     counted_tokens,
     failing_server,
+    json_server,
+    public_token,
 )
 
 NOT_FOUND = "credentials not found in native keychain\n"
@@ -262,9 +265,9 @@ def test_the_cache_hit_path_imports_the_standard_library_only(helper: Helper) ->
     subprocess.run([sys.executable, "-c", code], check=True, env=helper.env, timeout=60)
 
 
-def test_public_ecr_aws_goes_to_ecr_public_and_never_falls_back_to_ecr(helper: Helper) -> None:
-    """public.ecr.aws logs in through ECR Public's client in us-east-1 (ecrkit.public).
-    Here every other AWS endpoint is a dead loopback port: not found, with the reason."""
+def test_public_ecr_aws_never_falls_back_to_ecr(helper: Helper) -> None:
+    """ECR Public unreachable (a dead loopback port): not found, with the reason, even
+    though ECR itself (LocalECR) answers."""
     dead = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
     result = helper("get", stdin="public.ecr.aws", env=dead)
     assert (result.code, result.out) == (1, NOT_FOUND)
@@ -298,3 +301,16 @@ def test_a_registry_mapped_to_a_profile_signs_with_it_and_is_cached_under_it(
     assert (result.code, result.out) == (0, golden(HOST))
     assert "credentials: profile ci" in result.err
     assert list(helper.cache_file()["entries"]) == [f"profile:ci|us-east-1|{ACCOUNT}"]
+
+
+def test_public_ecr_aws_logs_in_through_ecr_public(helper: Helper) -> None:
+    with json_server(public_token) as public:
+        env = {"AWS_ENDPOINT_URL_ECR_PUBLIC": public.url}
+        first = helper("get", stdin="public.ecr.aws", env=env)
+        second = helper("get", stdin="https://public.ecr.aws", env=env)
+    answer = {"ServerURL": "public.ecr.aws", "Username": "AWS", "Secret": PUBLIC_PASSWORD}
+    assert (first.code, first.out) == (0, json.dumps(answer))
+    assert second.code == 0 and "cache hit" in second.err
+    assert public.targets == ["SpencerFrontendService.GetAuthorizationToken"]
+    (key,) = helper.cache_file()["entries"]
+    assert key.endswith("|us-east-1|public")

@@ -223,6 +223,28 @@ async def test_ecr_public_logs_in_through_its_own_client(clock: Clock) -> None:
         await auth.login()
 
 
+async def test_ecr_public_through_ecrkit_public() -> None:
+    """The real ECRPublicClient against a scripted ECR Public on 127.0.0.1."""
+    from ecrkit import Credentials
+    from ecrkit.public import ECRPublicClient
+
+    from ._support import PUBLIC_PASSWORD, json_server, public_token
+
+    with json_server(public_token) as server:
+        async with ECRPublicClient(
+            region="us-east-1",
+            endpoint_url=server.url,
+            credentials=Credentials("AKIDPUB", "pub-secret"),
+        ) as public:
+            auth = RegistryAuth(public_client=public)
+            logins = await asyncio.gather(*(auth.login_host("public.ecr.aws") for _ in range(10)))
+    assert {(x.username, x.password, x.endpoint) for x in logins} == {
+        ("AWS", PUBLIC_PASSWORD, "https://public.ecr.aws")
+    }
+    assert server.targets == ["SpencerFrontendService.GetAuthorizationToken"]  # one call
+    assert PUBLIC_PASSWORD not in repr(auth) + repr(logins[0])
+
+
 def test_write_auth_entry_is_atomic_private_and_keeps_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "docker" / "config.json"
     path.parent.mkdir()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
-from typing import Any
 
 from ._login import RegistryAuth, RegistryLogin
 from ._settings import Target
@@ -12,18 +10,11 @@ from ._settings import Target
 __all__ = ["fetch_login"]
 
 
-def _public_client(profile: str | None) -> Any:
-    """ECR Public's client in us-east-1 (``ecrkit.public``), or a clear error without it."""
-    try:
-        public = importlib.import_module("ecrkit.public")
-    except ImportError:
-        raise RuntimeError("this ecrkit has no ECR Public client (ecrkit.public)") from None
-    return public.ECRPublicClient(region="us-east-1", profile=profile)
-
-
 async def _login(target: Target) -> RegistryLogin:
-    if target.account is None:
-        async with _public_client(target.profile) as public:
+    if target.account is None:  # public.ecr.aws: ECR Public's own token, from us-east-1
+        from ecrkit.public import ECRPublicClient
+
+        async with ECRPublicClient(region="us-east-1", profile=target.profile) as public:
             return await RegistryAuth(public_client=public).login_public()
     from ecrkit import ECRClient
 
