@@ -1,6 +1,7 @@
 """The secret sweep of tests/reliability/test_secrets.py, extended to ecrkit.registry.
 
-Secrets: the registry password and the authorization token it comes in, the secret
+Secrets: the registry password (ECR's and ECR Public's) and the authorization token it
+comes in, the secret
 access key and the session token the helper signs with, and a password a user types
 into ``docker login`` (``store``). Texts searched: the DEBUG log (formatted, messages,
 args), ``repr``/``str`` of every RegistryAuth, RegistryLogin, cache entry and error
@@ -122,3 +123,38 @@ def test_the_credential_helper_leaks_no_secret(tmp_path: Path, ecr_local: LocalE
     secrets = {**SECRETS, "session token": SESSION_TOKEN, "typed password": TYPED}
     assert assert_no_secret(outs, secrets) == 25  # 12 calls + the stale and expired gets + the log
     assert "serving the cached token" in helper.log.read_text()
+
+
+async def test_ecr_public_logins_leak_no_secret(
+    tmp_path: Path, ecr_local: LocalECR, caplog: pytest.LogCaptureFixture
+) -> None:
+    """public.ecr.aws in process (ECRPublicClient) and through the helper."""
+    from ecrkit import Credentials
+    from ecrkit.public import ECRPublicClient
+    from tests.registry._support import PUBLIC_PASSWORD, json_server, public_token
+
+    debug_logging(caplog)
+    helper = Helper(tmp_path, ecr_local.endpoint_url)
+    shown: list[str] = []
+    with json_server(public_token) as server:
+        credentials = Credentials("AKIDPUBSWEEP", SECRET_KEY, SESSION_TOKEN)
+        async with ECRPublicClient(
+            region="us-east-1", endpoint_url=server.url, credentials=credentials
+        ) as public:
+            auth = RegistryAuth(public_client=public)
+            login = await auth.login_public()
+            assert login.password == PUBLIC_PASSWORD
+            shown += [*texts(auth), *texts(login), *texts(public)]
+        env = {"AWS_ENDPOINT_URL_ECR_PUBLIC": server.url, "AWS_SESSION_TOKEN": SESSION_TOKEN}
+        for _ in range(2):  # a miss, then a hit
+            result = helper("get", stdin="public.ecr.aws", env=env)
+            assert result.code == 0 and PUBLIC_PASSWORD in result.out
+            shown.append(result.err)
+    token = base64.b64encode(f"AWS:{PUBLIC_PASSWORD}".encode()).decode()
+    secrets = {
+        "public password": PUBLIC_PASSWORD,
+        "public token": token,
+        "secret key": SECRET_KEY,
+        "session token": SESSION_TOKEN,
+    }
+    assert assert_no_secret([*shown, *log_texts(caplog)], secrets) > 10
