@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -79,9 +80,40 @@ def tests(session: nox.Session) -> None:
     ``ECRKIT_HYPOTHESIS_PROFILE`` overrides both (``thorough`` for local runs).
     """
     _install(session, "test", "codegen")
+    _ensure_registry_tools(session)
     profile = "ci" if session.python == PYTHONS[0] else "quick"
     env = {"ECRKIT_HYPOTHESIS_PROFILE": os.environ.get("ECRKIT_HYPOTHESIS_PROFILE", profile)}
     session.run("pytest", *session.posargs, env=env)
+
+
+#: What tests/registry/test_skopeo.py runs: program -> the Debian package that has it.
+#: apache2-utils' htpasswd makes the registry's bcrypt entry (no Python bcrypt dependency).
+REGISTRY_TOOLS = {
+    "docker-registry": "docker-registry",
+    "skopeo": "skopeo",
+    "htpasswd": "apache2-utils",
+}
+
+
+def _ensure_registry_tools(session: nox.Session) -> None:
+    """Debian's docker-registry, skopeo and htpasswd, installed with apt-get when absent
+    (CI runs as root); elsewhere the skopeo test skips and names what is missing."""
+    missing = sorted({pkg for tool, pkg in REGISTRY_TOOLS.items() if shutil.which(tool) is None})
+    if not missing:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        session.warn(f"not root or no apt-get: the skopeo test will skip (needs {missing})")
+        return
+    session.run("apt-get", "update", "-qq", external=True)
+    session.run(
+        "apt-get",
+        "install",
+        "-y",
+        "-qq",
+        *missing,
+        external=True,
+        env={"DEBIAN_FRONTEND": "noninteractive"},
+    )
 
 
 def _floors() -> list[str]:
@@ -111,6 +143,7 @@ def tests_min(session: nox.Session) -> None:
     ]
     session.install("--upgrade", "pip")
     session.install("-e", ".", *tools, *floors)
+    _ensure_registry_tools(session)
     session.run("python", "-m", "pip", "list", "--format=freeze", silent=False)
     session.run("pytest", "-q", *session.posargs)
 

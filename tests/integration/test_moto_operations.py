@@ -786,7 +786,9 @@ async def test_get_authorization_token(ecr: ECRClient) -> None:
     assert isinstance(data, AuthorizationData)
     assert data.proxy_endpoint == f"https://{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
     assert isinstance(data.expires_at, datetime)
-    assert data.expires_at == datetime(2015, 1, 1, tzinfo=UTC)  # moto's canned expiry
+    # moto's canned expiry is 2015-01-01; LocalECR gives 12 hours from now, as ECR does.
+    left = data.expires_at - datetime.now(UTC)
+    assert timedelta(hours=11, minutes=59) < left <= timedelta(hours=12)
     assert data.expires_at.utcoffset() == timedelta(0)
     assert isinstance(data.authorization_token, str)
     user, _, password = base64.b64decode(data.authorization_token).decode().partition(":")

@@ -7,6 +7,7 @@ without it, so the normal test run needs no build. Runs without the root conftes
 
 from __future__ import annotations
 
+import configparser
 import os
 import re
 import subprocess
@@ -114,9 +115,13 @@ def test_wheel_is_the_package_and_its_metadata_only(wheel: zipfile.ZipFile) -> N
         assert not [name for name in names if unwanted in name], unwanted
     metadata = {name.removeprefix(f"{DIST_INFO}/") for name in names - package}
     assert metadata == {"METADATA", "WHEEL", "RECORD", "licenses/LICENSE", "entry_points.txt"}
-    # ecrkit.testing's pytest plugin, and nothing else.
-    entry_points = wheel.read(f"{DIST_INFO}/entry_points.txt").decode().split()
-    assert entry_points == ["[pytest11]", "ecrkit", "=", "ecrkit.testing._plugin"]
+    # ecrkit.testing's pytest plugin and the Docker credential helper, nothing else.
+    entry_points = configparser.ConfigParser()
+    entry_points.read_string(wheel.read(f"{DIST_INFO}/entry_points.txt").decode())
+    assert {name: dict(entry_points[name]) for name in entry_points.sections()} == {
+        "console_scripts": {"docker-credential-ecrkit": "ecrkit.registry._cli:main"},
+        "pytest11": {"ecrkit": "ecrkit.testing._plugin"},
+    }
 
 
 def test_wheel_license_is_the_apache_license(wheel: zipfile.ZipFile) -> None:

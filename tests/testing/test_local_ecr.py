@@ -172,14 +172,17 @@ def test_importing_ecrkit_testing_and_its_plugin_stays_light() -> None:
 async def test_a_response_rewrite_is_one_function(
     ecr_client: ECRClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where LocalECR corrects moto (e.g. the registry-login work's real 12 h token
-    expiry): one entry in RESPONSE_REWRITES, applied to that operation's success only."""
-    from datetime import UTC, datetime
+    """Where LocalECR corrects moto (the real 12 h token expiry): one entry in
+    RESPONSE_REWRITES, applied to that operation's success only."""
+    from datetime import UTC, datetime, timedelta
 
     from ecrkit.testing import _paging_proxy
 
-    moto_says = (await ecr_client.get_authorization_token()).authorization_data[0].expires_at
-    assert moto_says == datetime(2015, 1, 1, tzinfo=UTC)  # moto's canned, expired token
+    local_says = (await ecr_client.get_authorization_token()).authorization_data[0].expires_at
+    assert local_says is not None
+    left = local_says - datetime.now(UTC)
+    # moto's canned token expired on 2015-01-01; LocalECR's lives 12 hours, as ECR's do.
+    assert timedelta(hours=11, minutes=59) < left <= timedelta(hours=12)
 
     def far_future(body: dict[str, Any]) -> dict[str, Any]:
         for data in body["authorizationData"]:

@@ -38,6 +38,7 @@ PUBLIC_MODULES = [
     "ecrkit.public.errors",
     "ecrkit.public.models",
     "ecrkit.public.paginators",
+    "ecrkit.registry",
     "ecrkit.testing",
     "ecrkit.waiters",
 ]

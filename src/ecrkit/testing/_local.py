@@ -31,7 +31,8 @@ class LocalECR:
     ``async with LocalECR() as local`` (or ``with``, or ``start()`` / ``stop()``)
     starts moto on a free port of 127.0.0.1 and, in front of it, a layer that pages
     ListImages, DescribeImages and DescribeRepositories as ECR does (moto answers with
-    everything at once). Starting and stopping run in a worker thread under
+    everything at once) and gives GetAuthorizationToken's token a real 12-hour expiry
+    (moto's expired in 2015). Starting and stopping run in a worker thread under
     ``async with``: the event loop never blocks. ``client()`` opens an
     :class:`~ecrkit.ECRClient` bound to it; ``reset()`` empties every repository,
     image and setting. moto keeps that state per process: LocalECRs in one process

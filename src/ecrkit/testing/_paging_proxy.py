@@ -9,8 +9,8 @@ a token it did not hand out, or one of another operation, is an
 (``imageIds``, ``repositoryNames``). Everything else is forwarded unchanged.
 
 ``RESPONSE_REWRITES`` maps an operation to a function over its successful JSON body:
-where LocalECR corrects what moto answers (e.g. a real 12 h expiry on
-GetAuthorizationToken) is one entry there. Threads, not an event loop: the layer
+where LocalECR corrects what moto answers is one entry there: GetAuthorizationToken's
+token expires 12 hours from now, as ECR's do (moto's expired on 2015-01-01). Threads, not an event loop: the layer
 serves any loop, and a sync pytest fixture, alike.
 """
 
@@ -20,6 +20,7 @@ import http.client
 import json
 import secrets
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,8 +45,24 @@ PAGED: dict[str, Paged] = {
     "DescribeRepositories": Paged("repositories", "repositoryNames"),
 }
 
-#: Operation -> a rewrite of its successful JSON response body (none yet).
-RESPONSE_REWRITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+#: How long ECR's authorization tokens live.
+TOKEN_LIFETIME_SECONDS = 12 * 3600
+
+
+def _real_token_expiry(body: dict[str, Any]) -> dict[str, Any]:
+    """GetAuthorizationToken: moto says every token expired on 2015-01-01; ECR says
+    12 hours from now, which code that refuses expired tokens (it should) needs."""
+    expires = round(time.time() + TOKEN_LIFETIME_SECONDS, 3)
+    found: list[dict[str, Any]] = body.get("authorizationData") or []
+    for data in found:
+        data["expiresAt"] = expires
+    return body
+
+
+#: Operation -> a rewrite of its successful JSON response body.
+RESPONSE_REWRITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "GetAuthorizationToken": _real_token_expiry,
+}
 
 _HOP_BY_HOP = frozenset(
     {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "accept-encoding"}
