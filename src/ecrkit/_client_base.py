@@ -58,15 +58,15 @@ from ._signing import presign_url, sign_request
 from ._transport import AiohttpTransport, HttpRequest, Transport
 
 if TYPE_CHECKING:
-    from ._model import EcrModel, EcrResponse
+    from ._model import ServiceModel, ServiceResponse
     from ._pagination import Paginator
     from ._waiters import Waiter
 
 __all__ = ["BaseClient", "Operation", "ServiceInfo"]
 
 _log = logging.getLogger("ecrkit")
-Req = TypeVar("Req", bound="EcrModel")
-Resp = TypeVar("Resp", bound="EcrResponse")
+Req = TypeVar("Req", bound="ServiceModel")
+Resp = TypeVar("Resp", bound="ServiceResponse")
 
 _TIMEOUT_ATTEMPT = AttemptResult(is_timeout=True)
 _CONNECTION_ATTEMPT = AttemptResult(is_connection_error=True)

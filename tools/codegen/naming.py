@@ -22,7 +22,17 @@ _RESERVED = (
 )
 # Names the generated modules import; a class of the same name would shadow them.
 RESERVED_CLASS_NAMES = frozenset(
-    {"Any", "ClassVar", "Field", "Literal", "StrEnum", "ServiceError", "EcrModel", "annotations"}
+    {
+        "Any",
+        "ClassVar",
+        "Field",
+        "Literal",
+        "StrEnum",
+        "ServiceError",
+        "ServiceModel",
+        "ServiceResponse",
+        "annotations",
+    }
 )
 
 
