@@ -52,7 +52,13 @@ from ._exceptions import (
 from ._network import check_proxies, check_verify
 from ._options import NOT_GIVEN, CallOptions, NotGiven, derive_runtime_parts
 from ._protocol import CONTENT_TYPE, ResponseMetadata, parse_error
-from ._retries import SUCCESSFUL_ATTEMPT, AttemptResult, StandardRetryStrategy, make_retry_strategy
+from ._retries import (
+    SUCCESSFUL_ATTEMPT,
+    AttemptResult,
+    StandardRetryStrategy,
+    make_retry_strategy,
+    throttling_codes,
+)
 from ._shared_config import endpoint_env_names
 from ._signing import presign_url, sign_request
 from ._transport import AiohttpTransport, HttpRequest, Transport
@@ -178,9 +184,12 @@ class ServiceInfo(NamedTuple):
     partitions: Callable[[], Mapping[str, Any]]
     error_classes: Mapping[str, type[ServiceError]]
     paginators: frozenset[str]
-    #: The model's ``serviceId`` ("ECR"): it names the ``AWS_ENDPOINT_URL_<ID>``
+    #: The model's ``serviceId`` (ECR's is "ECR"): it names the ``AWS_ENDPOINT_URL_<ID>``
     #: variable and the shared config's ``services`` subsection.
     service_id: str
+    #: Error codes this service uses for something other than throttling: removed from the
+    #: generic throttling list for its clients (ECR: LimitExceededException is a quota error).
+    not_throttling: frozenset[str] = frozenset()
 
 
 class _Runtime(NamedTuple):
@@ -419,7 +428,11 @@ class BaseClient:
             ),
             transport=self._http,
             retry=make_retry_strategy(
-                cfg.retry_mode, cfg.max_attempts, clock=self._clock, sleep=self._sleep
+                cfg.retry_mode,
+                cfg.max_attempts,
+                clock=self._clock,
+                sleep=self._sleep,
+                throttling_error_codes=throttling_codes(service.not_throttling),
             ),
             loop=asyncio.get_running_loop(),
             fork_generation=_fork_generation,
@@ -823,7 +836,11 @@ def stub_runtime(
                     signing_region=region,
                     credentials=RefreshingCredentials(StaticProvider(STUB_CREDENTIALS)),
                     transport=transport,
-                    retry=make_retry_strategy("standard", 1),
+                    retry=make_retry_strategy(
+                        "standard",
+                        1,
+                        throttling_error_codes=throttling_codes(target._service.not_throttling),
+                    ),
                     loop=loop,
                     fork_generation=_fork_generation,
                     extra_headers={},

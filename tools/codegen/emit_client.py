@@ -6,7 +6,7 @@ import re
 
 from .docs import docstring, sectioned_docstring
 from .emit_models import placement
-from .ir import Operation, Service
+from .ir import NOT_THROTTLING_CODES, Operation, Service
 from .naming import operation_name, typed_dict_name
 from .typemap import Refs, enum_alias
 
@@ -175,6 +175,7 @@ def render_client(
         "        error_classes=ERROR_CLASSES,\n"
         f"        paginators=frozenset({pager_names!r}),\n"
         f"        service_id={md['serviceId']!r},\n"
+        f"        not_throttling=frozenset({sorted(NOT_THROTTLING_CODES)!r}),\n"
         "    )\n"
         "    _operations = _OPS\n\n"
         + "\n".join(methods)

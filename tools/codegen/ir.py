@@ -12,6 +12,10 @@ Role = Literal["request", "response", "error", "shape"]
 
 # Wire members whose values are secrets; kept out of reprs whatever the model says.
 SENSITIVE_MEMBERS = frozenset({"authorizationToken"})
+# Error codes in the runtime's generic throttling list that this service uses for
+# something else (emitted as ServiceInfo.not_throttling): ECR raises
+# LimitExceededException for service quotas, which no retry fixes.
+NOT_THROTTLING_CODES = frozenset({"LimitExceededException"})
 
 
 @dataclass(frozen=True)
