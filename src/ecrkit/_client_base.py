@@ -38,7 +38,6 @@ from ._credentials import (
     StaticProvider,
     check_credentials_arg,
 )
-from ._endpoints import check_endpoint_url, check_region
 from ._exceptions import (
     ClientClosedError,
     ConnectionError,
@@ -52,6 +51,7 @@ from ._exceptions import (
 from ._network import check_proxies, check_verify
 from ._options import NOT_GIVEN, CallOptions, NotGiven, derive_runtime_parts
 from ._protocol import CONTENT_TYPE, ResponseMetadata, parse_error
+from ._region import check_endpoint_url, check_region, endpoint_from_env
 from ._retries import (
     SUCCESSFUL_ATTEMPT,
     AttemptResult,
@@ -59,7 +59,6 @@ from ._retries import (
     make_retry_strategy,
     throttling_codes,
 )
-from ._shared_config import endpoint_env_names
 from ._signing import presign_url, sign_request
 from ._transport import AiohttpTransport, HttpRequest, Transport
 
@@ -249,7 +248,7 @@ class BaseClient:
         self._endpoint_given = (
             check_endpoint_url(endpoint_url, "endpoint_url=") if endpoint_url else None
         )
-        self._endpoint_arg = self._endpoint_given or _endpoint_from_env(self._service.service_id)
+        self._endpoint_arg = self._endpoint_given or endpoint_from_env(self._service.service_id)
         self._credentials_arg = check_credentials_arg(credentials)
         self._profile = profile
         self._transport_arg = transport
@@ -755,20 +754,6 @@ class BaseClient:
             now=self._signing_time(),
             expires_in=expires_in,
         )
-
-
-def _endpoint_from_env(service_id: str) -> str | None:
-    """``AWS_ENDPOINT_URL_<SERVICE>`` or ``AWS_ENDPOINT_URL``, checked now (a bad one
-    fails at construction); ``None`` when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
-    The first call's set-up re-reads it with botocore's precedence, with the profile's.
-    """
-    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
-        return None
-    for name in endpoint_env_names(service_id):
-        url = os.environ.get(name)
-        if url:
-            return check_endpoint_url(url, name)
-    return None
 
 
 def _days(offset: timedelta) -> str:
