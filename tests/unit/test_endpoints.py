@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import importlib
+import importlib.util
 import json
 import pkgutil
 from pathlib import Path
@@ -92,6 +93,29 @@ def test_ecr_vector_count() -> None:
     assert len(_load(vectors_dir(*ECR_TESTS))["testCases"]) == 26
 
 
+# -- 2a': ECR Public endpoint tests (the generated rule set, not the vectors' copy) ---
+
+PUBLIC_TESTS = ("endpoints", "ecr-public", "endpoint-tests-1.json")
+
+
+@pytest.mark.parametrize(("stem", "case"), _cases(*PUBLIC_TESTS))
+def test_ecr_public_endpoint_vectors(stem: str, case: dict[str, Any]) -> None:
+    """ECR Public's 22 cases, resolved with what ECRPublicClient uses: its generated
+    rule set and the shared generated partitions."""
+    from ecrkit._generated_public import endpoint_rules
+
+    vectors_dir(*PUBLIC_TESTS)
+    _assert_case(EndpointResolver(endpoint_rules.ruleset(), endpoint_rules.partitions()), case)
+
+
+def test_ecr_public_vector_count_and_rule_set() -> None:
+    from ecrkit._generated_public import endpoint_rules
+
+    assert len(_load(vectors_dir(*PUBLIC_TESTS))["testCases"]) == 22
+    vectors = _load(vectors_dir("endpoints", "ecr-public") / "endpoint-rule-set-1.json")
+    assert endpoint_rules.ruleset() == vectors
+
+
 # -- 2c: generic rules-engine tests (all 15 files, partition-fn included) -----
 
 
@@ -128,8 +152,9 @@ def _generated_rule_sets() -> list[Any]:
         pytest.param(importlib.import_module(f"ecrkit.{info.name}.endpoint_rules"), id=info.name)
         for info in pkgutil.iter_modules(ecrkit.__path__)
         if info.name.startswith("_generated")
+        and importlib.util.find_spec(f"ecrkit.{info.name}.endpoint_rules") is not None
     ]
-    assert found
+    assert len(found) >= 2  # ECR and ECR Public
     return found
 
 

@@ -20,6 +20,7 @@ from ecrkit._model import ServiceModel, ServiceResponse
 from ecrkit._setup import sigv4_signing_region
 from ecrkit._transport import MockTransport
 from ecrkit.errors import LimitExceededException
+from ecrkit.public import ECRPublicClient
 from tests.functional._support import (
     CREDENTIALS,
     Clock,
@@ -131,6 +132,8 @@ def _toy(
 def test_the_generic_default_has_no_override() -> None:
     assert ToyClient._service.not_throttling == frozenset()
     assert ECRClient._service.not_throttling == frozenset({"LimitExceededException"})
+    # ECR Public's description says the same (its LimitExceededException is a quota too).
+    assert ECRPublicClient._service.not_throttling == frozenset({"LimitExceededException"})
 
 
 async def test_without_an_override_limit_exceeded_is_throttling() -> None:
