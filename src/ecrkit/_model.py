@@ -70,12 +70,6 @@ class ServiceResponse(ServiceModel):
         return self._response_metadata
 
 
-#: The bases' names from when ECR was the only service, kept for code that imports
-#: them from here (``ecrkit.models.EcrModel`` is the public alias).
-EcrModel = ServiceModel
-EcrResponse = ServiceResponse
-
-
 def validation_error_fields(exc: ValidationError) -> list[tuple[str, str]]:
     """Turn a pydantic error into ``(field.path[0], message)`` pairs, one per field."""
     out: dict[str, str] = {}
