@@ -42,7 +42,7 @@ from bench.fake_server import build_canned
 from bench.parse_cost import tracked
 from bench.procs import Server
 from bench.scenarios import _timed
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 from ecrkit.models import DescribeImageScanFindingsResponse, ListImagesResponse
 
 _DC = ConfigDict(validate_by_name=True, validate_by_alias=True, extra="ignore")
@@ -87,12 +87,12 @@ class FindingsDC:
     findings: list[FindingDC] = Field(default_factory=list, alias="findings")
 
 
-class ListImagesDC(EcrModel):
+class ListImagesDC(ServiceModel):
     image_ids: list[ImageIdentifierDC] = Field(default_factory=list, alias="imageIds")
     next_token: str | None = Field(default=None, alias="nextToken")
 
 
-class ScanFindingsDC(EcrModel):
+class ScanFindingsDC(ServiceModel):
     registry_id: str | None = Field(default=None, alias="registryId")
     repository_name: str | None = Field(default=None, alias="repositoryName")
     image_id: ImageIdentifierDC | None = Field(default=None, alias="imageId")
@@ -130,12 +130,12 @@ class FindingsTD(TypedDict, total=False):
     findings: list[FindingTD]
 
 
-class ListImagesTD(EcrModel):
+class ListImagesTD(ServiceModel):
     image_ids: list[ImageIdentifierTD] = Field(default_factory=list, alias="imageIds")
     next_token: str | None = Field(default=None, alias="nextToken")
 
 
-class ScanFindingsTD(EcrModel):
+class ScanFindingsTD(ServiceModel):
     registry_id: str | None = Field(default=None, alias="registryId")
     repository_name: str | None = Field(default=None, alias="repositoryName")
     image_id: ImageIdentifierTD | None = Field(default=None, alias="imageId")

@@ -5,8 +5,9 @@ sign, send, and either parse the body into the response model or raise the
 typed error; retries follow the configured strategy. Everything else (region,
 credentials chain, endpoint rules, transport) is set up once, on first use.
 
-Knows nothing about ECR: the generated client subclass supplies a
-:class:`ServiceInfo` and one :class:`Operation` per API operation.
+Knows no service: each generated client subclass (``ECRClient`` is one) supplies
+a :class:`ServiceInfo` and one :class:`Operation` per API operation. Clock-skew
+correction is :mod:`ecrkit._skew`, presigned URLs :mod:`ecrkit._presign`.
 """
 
 from __future__ import annotations
@@ -14,17 +15,14 @@ from __future__ import annotations
 import asyncio
 import copy
 import importlib
-import json
 import logging
 import os
 import time
 import warnings
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar, cast
-from urllib.parse import quote
 
 import aiohttp
 
@@ -38,7 +36,6 @@ from ._credentials import (
     StaticProvider,
     check_credentials_arg,
 )
-from ._endpoints import check_endpoint_url, check_region
 from ._exceptions import (
     ClientClosedError,
     ConnectionError,
@@ -51,42 +48,33 @@ from ._exceptions import (
 )
 from ._network import check_proxies, check_verify
 from ._options import NOT_GIVEN, CallOptions, NotGiven, derive_runtime_parts
-from ._protocol import CONTENT_TYPE, ResponseMetadata, parse_error
-from ._retries import SUCCESSFUL_ATTEMPT, AttemptResult, StandardRetryStrategy, make_retry_strategy
-from ._shared_config import endpoint_env_names
-from ._signing import presign_url, sign_request
+from ._presign import presigned_url
+from ._protocol import CONTENT_TYPE, ErrorInfo, ResponseMetadata, parse_error
+from ._region import check_endpoint_url, check_region, endpoint_from_env
+from ._retries import (
+    SUCCESSFUL_ATTEMPT,
+    AttemptResult,
+    StandardRetryStrategy,
+    make_retry_strategy,
+    throttling_codes,
+)
+from ._signing import sign_request
+from ._skew import SKEW_CODES, ClockSkew, utcnow
 from ._transport import AiohttpTransport, HttpRequest, Transport
 
 if TYPE_CHECKING:
-    from ._model import EcrModel, EcrResponse
+    from ._model import ServiceModel, ServiceResponse
     from ._pagination import Paginator
     from ._waiters import Waiter
 
 __all__ = ["BaseClient", "Operation", "ServiceInfo"]
 
 _log = logging.getLogger("ecrkit")
-Req = TypeVar("Req", bound="EcrModel")
-Resp = TypeVar("Resp", bound="EcrResponse")
+Req = TypeVar("Req", bound="ServiceModel")
+Resp = TypeVar("Resp", bound="ServiceResponse")
 
 _TIMEOUT_ATTEMPT = AttemptResult(is_timeout=True)
 _CONNECTION_ATTEMPT = AttemptResult(is_connection_error=True)
-# Error codes that can mean "your clock is off"; the Date header decides.
-_SKEW_CODES = frozenset(
-    {
-        "RequestTimeTooSkewed",
-        "RequestExpired",
-        "RequestInTheFuture",
-        "InvalidSignatureException",
-        "SignatureDoesNotMatch",
-    }
-)
-_SKEW_THRESHOLD = timedelta(minutes=4)
-#: The largest clock offset adopted from a server's Date header. Skew correction
-#: fixes a local clock that is minutes or hours off (a VM resumed without NTP, a
-#: wrong time zone); a Date days or years away is a broken or hostile server, and
-#: adopting it would sign every later request for the wrong year.
-MAX_CLOCK_SKEW = timedelta(hours=24)
-
 
 #: Bumped in a child process after ``fork``: a runtime made under another value
 #: belongs to the parent (its pooled sockets are the parent's).
@@ -100,10 +88,6 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):  # not on Windows
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class _InjectedSleep:
@@ -178,9 +162,12 @@ class ServiceInfo(NamedTuple):
     partitions: Callable[[], Mapping[str, Any]]
     error_classes: Mapping[str, type[ServiceError]]
     paginators: frozenset[str]
-    #: The model's ``serviceId`` ("ECR"): it names the ``AWS_ENDPOINT_URL_<ID>``
+    #: The model's ``serviceId`` (ECR's is "ECR"): it names the ``AWS_ENDPOINT_URL_<ID>``
     #: variable and the shared config's ``services`` subsection.
     service_id: str
+    #: Error codes this service uses for something other than throttling: removed from the
+    #: generic throttling list for its clients (ECR: LimitExceededException is a quota error).
+    not_throttling: frozenset[str] = frozenset()
 
 
 class _Runtime(NamedTuple):
@@ -240,7 +227,7 @@ class BaseClient:
         self._endpoint_given = (
             check_endpoint_url(endpoint_url, "endpoint_url=") if endpoint_url else None
         )
-        self._endpoint_arg = self._endpoint_given or _endpoint_from_env(self._service.service_id)
+        self._endpoint_arg = self._endpoint_given or endpoint_from_env(self._service.service_id)
         self._credentials_arg = check_credentials_arg(credentials)
         self._profile = profile
         self._transport_arg = transport
@@ -267,8 +254,8 @@ class BaseClient:
             # acquire() would spin on the fake sleep.
             injected = _InjectedSleep(sleep)
             self._sleep, self._clock = injected.sleep, injected.monotonic
-        self._now = now or _utcnow
-        self._skew = timedelta(0)
+        self._now = now or utcnow
+        self._clock_skew = ClockSkew(self._now)
         self._runtime: _Runtime | None = None
         self._start_lock: asyncio.Lock | None = None
         self._owned_transport: Transport | None = None
@@ -419,7 +406,11 @@ class BaseClient:
             ),
             transport=self._http,
             retry=make_retry_strategy(
-                cfg.retry_mode, cfg.max_attempts, clock=self._clock, sleep=self._sleep
+                cfg.retry_mode,
+                cfg.max_attempts,
+                clock=self._clock,
+                sleep=self._sleep,
+                throttling_error_codes=throttling_codes(service.not_throttling),
             ),
             loop=asyncio.get_running_loop(),
             fork_generation=_fork_generation,
@@ -476,6 +467,7 @@ class BaseClient:
         view._parent = root
         view._call_options = options
         view._config = options.apply(self._config)
+        view._clock_skew = self._clock_skew.copy()
         view._runtime = None
         view._start_lock = None
         view._owned_transport = None
@@ -498,6 +490,9 @@ class BaseClient:
         return await self._invoke(op, build_request(op.request_cls, given))
 
     async def _invoke(self, op: Operation[Req, Resp], request: Req) -> Resp:
+        """Serialize once, then per attempt: sign, send, parse a 2xx body (return) or
+        make the error, and let the retry strategy decide. Only failures call out to
+        the helpers below: a successful call adds no call of its own to the pipeline."""
         from ._codec import parse_response, serialize
 
         rt = self._runtime
@@ -516,30 +511,17 @@ class BaseClient:
             await retry.before_attempt(state)
             creds = await rt.credentials.get()  # its repr masks the secrets
             started = time.monotonic()
-            failure: Exception
-            status: int | None = None
-            request_id: str | None = None
+            failure: EcrkitError
             try:
                 # The signed request is never a local here: this frame is in the
                 # traceback of every error a call raises (see _signed).
                 response = await rt.transport.send(self._signed(op, rt, body, creds))
             except (TimeoutError, ConnectionError) as exc:
-                if self._closed:  # close() dropped the connection under this call
-                    closed = self._closed_error()
-                    closed.attempts = attempt
-                    raise closed from exc
-                is_timeout = isinstance(exc, TimeoutError)
-                result = _TIMEOUT_ATTEMPT if is_timeout else _CONNECTION_ATTEMPT
+                result = self._transport_failure(op, exc, attempt, started)
                 failure = exc
-            except ClientClosedError as exc:
-                exc.attempts = attempt
-                raise
-            except ResponseTooLargeError as exc:  # not retried: the same body would come back
-                self._log_attempt(
-                    op, attempt, exc.status_code, exc.request_id, started, note=type(exc).__name__
-                )
-                exc.operation_name = exc.operation_name or op.name
-                exc.attempts = attempt
+            except (ClientClosedError, ResponseTooLargeError) as exc:
+                # Not retried: closed is final, and the same too-large body would come back.
+                self._give_up(op, exc, attempt, started)
                 raise
             else:
                 status = response.status
@@ -560,10 +542,7 @@ class BaseClient:
                     except ResponseParseError as exc:
                         # A failure, not retried: no quota refund, as for any failure.
                         retry.after_attempt(state, AttemptResult(status_code=status))
-                        self._log_attempt(
-                            op, attempt, status, request_id, started, note=type(exc).__name__
-                        )
-                        exc.attempts = attempt
+                        self._give_up(op, exc, attempt, started)
                         raise
                     # No tracked allocation from here to the return (see above): the
                     # success refund and the log check allocate nothing the collector tracks.
@@ -573,41 +552,86 @@ class BaseClient:
                     return parsed
                 info = parse_error(status, response.headers, response.body)
                 unusable_date = None
-                if not skew_corrected and info.code in _SKEW_CODES:
-                    unusable_date = self._correct_skew(response.headers)
-                    if unusable_date is None:
+                if not skew_corrected and info.code in SKEW_CODES:
+                    unusable_date = self._clock_skew.correct(response.headers)
+                    if unusable_date is None:  # adopted: one free retry, not an attempt
                         skew_corrected = True
                         self._log_attempt(
                             op, attempt, status, request_id, started, note="clock skew corrected"
                         )
-                        attempt -= 1  # the corrected retry is free: not counted as an attempt
+                        attempt -= 1
                         continue
-                message = info.message
-                if 300 <= status < 400:  # the transport never follows redirects
-                    redirect = f"HTTP {status} redirect from the service, not followed"
-                    message = f"{redirect}: {message}" if message else redirect
-                cls = self._service.error_classes.get(info.code, ServiceError)
-                failure = cls(
-                    message,
-                    code=info.code,
-                    status_code=status,
-                    request_id=request_id,
-                    operation_name=op.name,
-                    body=info.body,
+                failure = self._service_error(op, info, status, request_id, unusable_date)
+                self._log_attempt(
+                    op, attempt, status, request_id, started, note=type(failure).__name__
                 )
-                if unusable_date:
-                    failure.add_note(unusable_date)
                 result = AttemptResult(status_code=status, error_code=info.code)
-            self._log_attempt(op, attempt, status, request_id, started, note=type(failure).__name__)
             decision = retry.after_attempt(state, result)
             if not decision.retry:
                 failure.attempts = attempt
                 raise failure
             await self._sleep(decision.delay)
             if self._closed:
-                closed = self._closed_error()
-                closed.attempts = attempt
-                raise closed from failure
+                raise self._closed_error_after(attempt) from failure
+
+    def _transport_failure(
+        self,
+        op: Operation[Any, Any],
+        exc: TimeoutError | ConnectionError,
+        attempt: int,
+        started: float,
+    ) -> AttemptResult:
+        """What a timeout or connection error means for retrying; raises
+        :class:`ClientClosedError` when ``close()`` dropped the connection under the call
+        (that is not retried)."""
+        if self._closed:
+            raise self._closed_error_after(attempt) from exc
+        self._log_attempt(op, attempt, None, None, started, note=type(exc).__name__)
+        return _TIMEOUT_ATTEMPT if isinstance(exc, TimeoutError) else _CONNECTION_ATTEMPT
+
+    def _give_up(
+        self, op: Operation[Any, Any], exc: EcrkitError, attempt: int, started: float
+    ) -> None:
+        """Fill in ``exc``, an error no retry follows, before it is raised: its attempts,
+        and for an answer that arrived, the operation and the attempt's log line."""
+        exc.attempts = attempt
+        if isinstance(exc, ResponseTooLargeError | ResponseParseError):
+            self._log_attempt(
+                op, attempt, exc.status_code, exc.request_id, started, note=type(exc).__name__
+            )
+            exc.operation_name = exc.operation_name or op.name
+
+    def _closed_error_after(self, attempt: int) -> ClientClosedError:
+        closed = self._closed_error()
+        closed.attempts = attempt
+        return closed
+
+    def _service_error(
+        self,
+        op: Operation[Any, Any],
+        info: ErrorInfo,
+        status: int,
+        request_id: str | None,
+        unusable_date: str | None,
+    ) -> ServiceError:
+        """The error answer as its generated class (a plain ``ServiceError`` when the
+        code is not modeled); a note says why a skewed Date was not adopted."""
+        message = info.message
+        if 300 <= status < 400:  # the transport never follows redirects
+            redirect = f"HTTP {status} redirect from the service, not followed"
+            message = f"{redirect}: {message}" if message else redirect
+        cls = self._service.error_classes.get(info.code, ServiceError)
+        error = cls(
+            message,
+            code=info.code,
+            status_code=status,
+            request_id=request_id,
+            operation_name=op.name,
+            body=info.body,
+        )
+        if unusable_date:
+            error.add_note(unusable_date)
+        return error
 
     def _signed(
         self, op: Operation[Any, Any], rt: _Runtime, body: bytes, creds: Credentials
@@ -628,54 +652,10 @@ class BaseClient:
                 session_token=creds.session_token,
                 region=rt.signing_region,
                 service=self._service.signing_name,
-                now=self._signing_time(),
+                now=self._clock_skew.signing_time(),
             )
         )
         return HttpRequest("POST", rt.url, headers, body)
-
-    def _correct_skew(self, headers: Mapping[str, str]) -> str | None:
-        """Adopt the server's clock offset if its Date header says we are off.
-
-        Returns ``None`` when the offset was adopted (retry), else why not: ``""``
-        when the Date is missing, unreadable or close to ours (the error stands as
-        it is), a sentence for a Date beyond :data:`MAX_CLOCK_SKEW` (added to the
-        error as a note; the offset in use does not change).
-        """
-        date = headers.get("Date")
-        if not date:
-            return ""
-        try:
-            server = parsedate_to_datetime(date)
-            if server.tzinfo is None:
-                server = server.replace(tzinfo=UTC)
-            offset = server - self._now()
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return ""
-        if abs(offset - self._skew) < _SKEW_THRESHOLD:
-            return ""
-        if abs(offset) > MAX_CLOCK_SKEW:
-            why = (
-                f"The service's Date header ({date[:64]!r}) is {_days(offset)} away from the "
-                f"local clock, beyond the {_days(MAX_CLOCK_SKEW)} ecrkit corrects: not adopted"
-            )
-            _log.warning("%s", why)
-            return why
-        self._skew = offset
-        _log.warning(
-            "Clock skew of %.0f s detected from the service's Date header; corrected",
-            offset.total_seconds(),
-        )
-        return None
-
-    def _signing_time(self) -> datetime:
-        """The local clock plus the adopted skew (at most :data:`MAX_CLOCK_SKEW`)."""
-        try:
-            return self._now() + self._skew
-        except OverflowError:  # only an injected clock within a day of year 1 or 9999
-            raise EcrkitError(
-                f"The clock ({self._now()!r}) plus the clock-skew correction "
-                f"({self._skew}) is not a representable time"
-            ) from None
 
     @staticmethod
     def _log_attempt(
@@ -723,53 +703,17 @@ class BaseClient:
         if rt is None or self._closed:
             rt = await self._start()  # raises once the client is closed
         creds = await rt.credentials.get()
-        query = "&".join(
-            f"{quote(key, safe='-_.~')}={quote(_query_value(item), safe='-_.~')}"
-            for key, value in json.loads(serialize(request)).items()
-            for item in _as_list(value)
-        )
-        url = rt.url + (f"?{query}" if query else "")
-        return presign_url(
+        return presigned_url(
             method=http_method or "POST",
-            url=url,
+            url=rt.url,
             headers=op.headers,
-            body=b"",
-            access_key=creds.access_key_id,
-            secret_key=creds.secret_access_key,
-            session_token=creds.session_token,
+            body=serialize(request),
+            credentials=creds,
             region=rt.signing_region,
             service=self._service.signing_name,
-            now=self._signing_time(),
+            now=self._clock_skew.signing_time(),
             expires_in=expires_in,
         )
-
-
-def _endpoint_from_env(service_id: str) -> str | None:
-    """``AWS_ENDPOINT_URL_<SERVICE>`` or ``AWS_ENDPOINT_URL``, checked now (a bad one
-    fails at construction); ``None`` when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
-    The first call's set-up re-reads it with botocore's precedence, with the profile's.
-    """
-    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
-        return None
-    for name in endpoint_env_names(service_id):
-        url = os.environ.get(name)
-        if url:
-            return check_endpoint_url(url, name)
-    return None
-
-
-def _days(offset: timedelta) -> str:
-    days = abs(offset.total_seconds()) / 86400
-    return f"{days:,.0f} days" if days >= 2 else f"{days * 24:,.1f} hours"
-
-
-def _query_value(value: Any) -> str:
-    # botocore formats non-string members with str() (so True -> "True").
-    return value if isinstance(value, str) else str(value)
-
-
-def _as_list(value: object) -> list[object]:
-    return cast("list[object]", value) if isinstance(value, list) else [value]
 
 
 def _plain(value: object) -> object:
@@ -823,7 +767,11 @@ def stub_runtime(
                     signing_region=region,
                     credentials=RefreshingCredentials(StaticProvider(STUB_CREDENTIALS)),
                     transport=transport,
-                    retry=make_retry_strategy("standard", 1),
+                    retry=make_retry_strategy(
+                        "standard",
+                        1,
+                        throttling_error_codes=throttling_codes(target._service.not_throttling),
+                    ),
                     loop=loop,
                     fork_generation=_fork_generation,
                     extra_headers={},

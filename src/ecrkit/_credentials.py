@@ -1,4 +1,4 @@
-"""AWS credentials, credential providers, a refreshing cache, and region/endpoint lookup.
+"""AWS credentials: the credential type, providers, the chain, and a refreshing cache.
 
 The full AWS credential chain (profiles, SSO, ``credential_process``, assume role,
 web identity, container and instance credentials) is delegated to botocore. botocore
@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Protocol, cast
 
-from ecrkit._endpoints import check_region
 from ecrkit._exceptions import CredentialsError, without_tracebacks
 
 __all__ = [
@@ -35,7 +34,6 @@ __all__ = [
     "RefreshingCredentials",
     "StaticProvider",
     "check_credentials_arg",
-    "resolve_region",
 ]
 
 _log = logging.getLogger(__name__)
@@ -86,13 +84,14 @@ class Credentials:
 class CredentialProvider(Protocol):
     """A source of credentials: any object with ``async def load()`` (public, typed).
 
-    Pass one as ``ECRClient(credentials=provider)`` to plug in your own source (a
-    vault, a broker, a file another process rotates). The client calls ``load()``
-    on its first call and again ahead of the returned credentials' ``expiration``
-    (15 minutes before it; a failure then keeps the current ones until 10 minutes
-    before it), one load at a time however many calls wait, each bounded by
-    ``ClientConfig.credentials_timeout``. Credentials without ``expiration`` are
-    never refreshed. Returning ``None`` means "none found" (a ``CredentialsError``).
+    Pass one as a client's ``credentials=`` (``ECRClient(credentials=provider)``) to
+    plug in your own source (a vault, a broker, a file another process rotates).
+    The client calls ``load()`` on its first call and again ahead of the returned
+    credentials' ``expiration`` (15 minutes before it; a failure then keeps the
+    current ones until 10 minutes before it), one load at a time however many calls
+    wait, each bounded by ``ClientConfig.credentials_timeout``. Credentials without
+    ``expiration`` are never refreshed. Returning ``None`` means "none found" (a
+    ``CredentialsError``).
     ``load()`` runs on the event loop: do blocking work in ``asyncio.to_thread``.
     """
 
@@ -423,33 +422,3 @@ def _botocore_session(profile: str | None) -> Any:
     import botocore.session  # pyright: ignore[reportMissingTypeStubs]
 
     return botocore.session.Session(profile=profile)
-
-
-def _region_from_config(profile: str | None) -> str | None:
-    try:
-        region = _botocore_session(profile).get_scoped_config().get("region")
-    except Exception:  # missing profile or unreadable config: no region from there
-        _log.debug("No region from the shared config (profile %r)", profile, exc_info=True)
-        return None
-    return region if isinstance(region, str) and region else None
-
-
-async def resolve_region(explicit: str | None, profile: str | None) -> str | None:
-    """The region: argument, AWS_REGION, AWS_DEFAULT_REGION, then the profile's config.
-
-    Whichever source gives it, the region must be a valid host label
-    (:func:`~ecrkit._endpoints.check_region`): an :class:`EndpointResolutionError`
-    names the source otherwise. A missing profile or unreadable config file yields
-    ``None`` here; the credential chain reports such problems.
-    """
-    if explicit:
-        return check_region(explicit, "region=")
-    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        region = _env(name)
-        if region:
-            return check_region(region, name)
-    region = await asyncio.to_thread(_region_from_config, profile)
-    if region is None:
-        return None
-    where = f"profile {profile!r}" if profile else "the default profile"
-    return check_region(region, f"the shared config file ({where})")

@@ -7,7 +7,8 @@ AWS publishes each service's endpoint logic as data: a tree of rules whose
 conditions call a small standard library (``isSet``, ``aws.partition``, ...)
 and whose leaves are an endpoint or an error. This module runs such a rule set
 against a ``partitions.json`` document, so ecrkit derives its URL exactly as
-the official SDKs do without importing botocore. It knows nothing about ECR.
+the official SDKs do without importing botocore. It knows no service: each
+generated client hands it its own rule set.
 
 Semantics follow the Smithy rules-engine specification and botocore's
 ``endpoint_provider``: a condition passes unless it yields ``None`` or
@@ -25,7 +26,7 @@ from urllib.parse import quote, urlsplit
 
 from ecrkit._exceptions import EndpointResolutionError
 
-__all__ = ["Endpoint", "EndpointResolver", "check_endpoint_url", "check_region"]
+__all__ = ["Endpoint", "EndpointResolver"]
 
 _Scope = dict[str, Any]
 
@@ -46,10 +47,14 @@ _RULE_TYPES = frozenset({"endpoint", "error", "tree"})
 
 
 class Endpoint(NamedTuple):
-    """A resolved endpoint: the URL plus any headers and properties (e.g. ``authSchemes``)."""
+    """A resolved endpoint: the URL and its properties (e.g. ``authSchemes``).
+
+    An endpoint rule may also name headers to send; the client sends none, so they
+    are not evaluated (no AWS JSON service's rule set has any: only S3 Control's
+    does, and ``tests/unit/test_endpoints.py`` checks every generated service).
+    """
 
     url: str
-    headers: Mapping[str, list[str]]
     properties: Mapping[str, Any]
 
 
@@ -185,11 +190,7 @@ class EndpointResolver:
         url = self._value(spec["url"], scope)
         if not isinstance(url, str):
             raise EndpointResolutionError(f"endpoint rule produced a non-string URL: {url!r}")
-        headers = {
-            key: [str(self._value(item, scope)) for item in items]
-            for key, items in spec.get("headers", {}).items()
-        }
-        return Endpoint(url, headers, self._value(spec.get("properties", {}), scope))
+        return Endpoint(url, self._value(spec.get("properties", {}), scope))
 
     def _value(self, expr: Any, scope: _Scope) -> Any:
         """Evaluate a function call, reference, template string or literal."""
@@ -336,69 +337,3 @@ def _is_virtual_hostable_s3_bucket(value: Any, allow_subdomains: bool) -> bool:
     ):
         return False
     return _is_valid_host_label(value, allow_subdomains)
-
-
-# -- hostile-input checks (run once per client, never per request) ----------------
-
-_REGION_RULE = (
-    "a region is one host label: 1-63 ASCII letters, digits and hyphens, "
-    "not starting or ending with a hyphen"
-)
-
-
-def check_region(region: object, source: str) -> str:
-    """Return ``region`` if it is a valid host label, else raise naming ``source``.
-
-    The region is pasted into the endpoint host (``api.ecr.{Region}.amazonaws.com``):
-    a ``/``, ``@``, ``#`` or ``?`` in it would move the signed request, session token
-    included, to another host. botocore applies the same rule.
-    """
-    if not isinstance(region, str) or not _HOST_LABEL_RE.fullmatch(region):
-        raise EndpointResolutionError(f"Invalid region {region!r} from {source}: {_REGION_RULE}")
-    return region
-
-
-def check_endpoint_url(url: object, source: str) -> str:
-    """Return ``url`` if it is usable as an endpoint, else raise naming ``source``.
-
-    Usable: ASCII without whitespace or control characters, scheme ``http`` or
-    ``https``, a host, a port in 1-65535 if one is given, no user info, no query
-    and no fragment. Messages show the URL with any user info masked.
-    """
-    shown = mask_userinfo(url) if isinstance(url, str) else repr(url)
-
-    def bad(why: str) -> EndpointResolutionError:
-        return EndpointResolutionError(f"Invalid endpoint URL {shown!r} from {source}: {why}")
-
-    if not isinstance(url, str):
-        raise bad("not a string")
-    if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
-        raise bad("it contains whitespace, control or non-ASCII characters")
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise bad(f"it does not parse ({exc})") from None
-    if parts.scheme not in ("http", "https"):
-        raise bad("the scheme must be http or https")
-    if "@" in parts.netloc:
-        raise bad("user info (user:password@) is not allowed")
-    if not parts.hostname:
-        raise bad("it has no host")
-    if port is not None and not 1 <= port <= 65535:
-        raise bad("the port must be 1-65535")
-    if "?" in url or "#" in url:
-        raise bad("a query string or fragment is not allowed")
-    return url
-
-
-def mask_userinfo(url: str) -> str:
-    """``url`` with the user info of its authority, if any, replaced by ``***``."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
-    authority = rest[:end]
-    if "@" not in authority:
-        return url
-    return f"{scheme}://***@{authority.rpartition('@')[2]}{rest[end:]}"

@@ -35,7 +35,7 @@ import builtins
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from ._model import EcrResponse
+    from ._model import ServiceResponse
 
 __all__ = [
     "ClientClosedError",
@@ -296,7 +296,7 @@ class WaiterError(EcrkitError):
 
     waiter_name: str
     reason: str
-    last_response: EcrResponse | None
+    last_response: ServiceResponse | None
     last_error: ServiceError | None
     #: Calls of the operation (polls) the waiter made.
     polls: int
@@ -308,7 +308,7 @@ class WaiterError(EcrkitError):
         waiter_name: str,
         reason: str,
         *,
-        last_response: EcrResponse | None = None,
+        last_response: ServiceResponse | None = None,
         last_error: ServiceError | None = None,
         polls: int = 0,
         attempts: int | None = None,

@@ -24,19 +24,19 @@ from ._exceptions import ParamValidationError
 from ._protocol import ResponseMetadata
 
 __all__ = [
-    "EcrModel",
-    "EcrResponse",
     "ResponseMetadata",
+    "ServiceModel",
+    "ServiceResponse",
     "build_request",
     "response_validator",
     "validation_error_fields",
 ]
 
-M = TypeVar("M", bound="EcrModel")
+M = TypeVar("M", bound="ServiceModel")
 
 
-class EcrModel(BaseModel):
-    """Base of every ECR shape: snake_case fields, camelCase wire aliases."""
+class ServiceModel(BaseModel):
+    """Base of every generated shape of any service: snake_case fields, wire-name aliases."""
 
     model_config: ClassVar[ConfigDict] = ConfigDict(
         validate_by_name=True,
@@ -59,7 +59,7 @@ class EcrModel(BaseModel):
 _NO_METADATA = ResponseMetadata()
 
 
-class EcrResponse(EcrModel):
+class ServiceResponse(ServiceModel):
     """Base of operation responses: the data fields plus ``response_metadata``."""
 
     _response_metadata: ResponseMetadata = PrivateAttr(default_factory=lambda: _NO_METADATA)

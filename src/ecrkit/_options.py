@@ -145,11 +145,21 @@ def derive_runtime_parts(
         attempts = config.max_attempts or retry.max_attempts
         if mode == "adaptive" and isinstance(retry, AdaptiveRetryStrategy):
             retry = AdaptiveRetryStrategy(
-                attempts, limiter=retry.limiter, quota=retry.quota, random=retry.random
+                attempts,
+                limiter=retry.limiter,
+                quota=retry.quota,
+                random=retry.random,
+                throttling_error_codes=retry.throttling_error_codes,
             )
         else:
             retry = make_retry_strategy(
-                mode, attempts, clock=clock, sleep=sleep, quota=retry.quota, random=retry.random
+                mode,
+                attempts,
+                clock=clock,
+                sleep=sleep,
+                quota=retry.quota,
+                random=retry.random,
+                throttling_error_codes=retry.throttling_error_codes,
             )
     if options.extra_headers:
         headers = {**headers, **options.extra_headers}

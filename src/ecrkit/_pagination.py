@@ -21,7 +21,7 @@ from contextlib import aclosing
 from typing import Any, Generic, NamedTuple, TypedDict, TypeVar, cast, get_args
 
 from ._exceptions import PaginationError
-from ._model import EcrModel, EcrResponse
+from ._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "PageIterator",
@@ -32,7 +32,7 @@ __all__ = [
     "encode_token",
 ]
 
-Page = TypeVar("Page", bound=EcrResponse)
+Page = TypeVar("Page", bound=ServiceResponse)
 Item = TypeVar("Item")
 _TRUNCATE = "boto_truncate_amount"
 
@@ -125,7 +125,7 @@ def _get(obj: Any, path: Path) -> Any:
     return obj
 
 
-def _set(obj: EcrModel, path: Path, value: Any) -> None:
+def _set(obj: ServiceModel, path: Path, value: Any) -> None:
     """Set ``path`` on ``obj``, creating intermediate structures as needed."""
     for name in path[:-1]:
         child = getattr(obj, name)
@@ -136,10 +136,10 @@ def _set(obj: EcrModel, path: Path, value: Any) -> None:
     setattr(obj, path[-1], value)
 
 
-def _structure_class(cls: type[EcrModel], field: str) -> type[EcrModel]:
+def _structure_class(cls: type[ServiceModel], field: str) -> type[ServiceModel]:
     annotation = cls.model_fields[field].annotation
     for arg in (annotation, *get_args(annotation)):
-        if isinstance(arg, type) and issubclass(arg, EcrModel):
+        if isinstance(arg, type) and issubclass(arg, ServiceModel):
             return arg
     raise TypeError(f"{cls.__name__}.{field} is not a structure")
 
@@ -297,7 +297,7 @@ class PageIterator(Generic[Page, Item]):
         for key in spec.non_aggregate_keys:
             if first is not None and _is_set(first, key):
                 value = _get(first, key)
-                _set(full, key, value.model_copy() if isinstance(value, EcrModel) else value)
+                _set(full, key, value.model_copy() if isinstance(value, ServiceModel) else value)
         for key, values in collected.items():
             _set(full, key, values)
         resume = self.resume_token

@@ -1,7 +1,7 @@
-"""The AWS JSON 1.1 protocol: request headers, error parsing, response metadata.
+"""The AWS JSON 1.1 protocol: the request content type, error parsing, response metadata.
 
-Knows nothing about ECR: the target prefix is passed in. Requests are ``POST /``
-with ``X-Amz-Target: <prefix>.<Operation>``; bodies are the models' JSON (see
+Knows no service: each operation's ``X-Amz-Target`` (``<targetPrefix>.<Operation>``)
+comes from the generated client. Requests are ``POST /``; bodies are the models' JSON (see
 :mod:`ecrkit._codec`). No pydantic here, so importing the client stays cheap.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-__all__ = ["CONTENT_TYPE", "ErrorInfo", "ResponseMetadata", "operation_headers", "parse_error"]
+__all__ = ["CONTENT_TYPE", "ErrorInfo", "ResponseMetadata", "parse_error"]
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 _EXCERPT = 200
@@ -63,11 +63,6 @@ def _rebuild_metadata(
 
     view = CIMultiDictProxy(CIMultiDict(headers))
     return ResponseMetadata(request_id, status, retry_attempts, view)
-
-
-def operation_headers(target_prefix: str, operation: str) -> dict[str, str]:
-    """The fixed headers of one operation (computed once per operation, not per call)."""
-    return {"Content-Type": CONTENT_TYPE, "X-Amz-Target": f"{target_prefix}.{operation}"}
 
 
 class ErrorInfo(NamedTuple):

@@ -9,7 +9,7 @@ it needed no retry). Adaptive mode adds botocore's client-side rate limiter: a
 CUBIC send-rate calculator driving a token bucket that delays sends once the
 service has throttled us.
 
-The module knows nothing about ECR or HTTP clients; the invoke loop reports
+The module knows no service and no HTTP client; the invoke loop reports
 each attempt as an :class:`AttemptResult` and obeys the :class:`RetryDecision`::
 
     state = strategy.begin()
@@ -52,6 +52,7 @@ __all__ = [
     "RetryState",
     "StandardRetryStrategy",
     "make_retry_strategy",
+    "throttling_codes",
 ]
 
 DEFAULT_MAX_ATTEMPTS: Final = 3
@@ -61,9 +62,10 @@ TRANSIENT_STATUS_CODES: Final = frozenset({500, 502, 503, 504})
 TRANSIENT_ERROR_CODES: Final = frozenset(
     {"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"}
 )
-# botocore's list, minus ``LimitExceededException``: ECR raises that for service
-# quotas (too many repositories, a lifecycle policy preview already running, ...),
-# which no amount of retrying fixes, so here it fails the call immediately.
+#: botocore's throttling codes (``ThrottledRetryableChecker``), for every service. A
+#: service that uses one of them for something else says so in its description
+#: (``ServiceInfo.not_throttling``), and its clients leave it out: see
+#: :func:`throttling_codes`.
 THROTTLING_ERROR_CODES: Final = frozenset(
     {
         "Throttling",
@@ -75,12 +77,23 @@ THROTTLING_ERROR_CODES: Final = frozenset(
         "TransactionInProgressException",
         "RequestLimitExceeded",
         "BandwidthLimitExceeded",
+        "LimitExceededException",
         "RequestThrottled",
         "SlowDown",
         "PriorRequestNotComplete",
         "EC2ThrottledException",
     }
 )
+
+
+def throttling_codes(not_throttling: Iterable[str] = ()) -> frozenset[str]:
+    """The throttling codes of a service that uses ``not_throttling`` for other things.
+
+    ECR, for one, raises ``LimitExceededException`` for service quotas (too many
+    repositories, a lifecycle policy preview already running): no amount of retrying
+    fixes a quota, so its clients fail such a call at once.
+    """
+    return THROTTLING_ERROR_CODES.difference(not_throttling)
 
 
 class RetryOutcome(StrEnum):
@@ -213,6 +226,11 @@ class StandardRetryStrategy:
     def random(self) -> Callable[[], float]:
         """The jitter source (a strategy derived from this one keeps it)."""
         return self._random
+
+    @property
+    def throttling_error_codes(self) -> frozenset[str]:
+        """The codes treated as throttling (a strategy derived from this one keeps them)."""
+        return self._throttling_codes
 
     def begin(self) -> RetryState:
         """Start a call."""

@@ -15,13 +15,14 @@ from typing import Any, NamedTuple
 
 from ecrkit import _shared_config
 from ecrkit._config import ClientConfig
-from ecrkit._endpoints import EndpointResolver, check_endpoint_url, check_region
+from ecrkit._endpoints import Endpoint, EndpointResolver
 from ecrkit._exceptions import EndpointResolutionError
 from ecrkit._network import NetworkSettings, select_proxy, tls_context
+from ecrkit._region import check_endpoint_url, check_region
 from ecrkit._shared_config import Setting
 from ecrkit._user_agent import build_user_agent
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["Prepared", "prepare", "sigv4_signing_region"]
 
 
 class Prepared(NamedTuple):
@@ -70,6 +71,28 @@ def merge_config(
     return replace(resolved, **changes).resolved()
 
 
+def sigv4_signing_region(endpoint: Endpoint, region: str) -> str:
+    """The region to sign for: the endpoint's ``sigv4`` auth scheme's ``signingRegion``.
+
+    A rule set may send a region-less (global) endpoint's requests to be signed for
+    one region (IAM, Organizations and Cost Explorer sign for ``us-east-1`` whatever
+    the client's region); a rule set without ``authSchemes`` signs for the client's.
+    An endpoint whose schemes leave out ``sigv4`` (``sigv4a`` only) cannot be signed
+    here: an :class:`EndpointResolutionError` names them.
+    """
+    schemes = endpoint.properties.get("authSchemes")
+    if not schemes:
+        return region
+    for scheme in schemes:
+        if scheme.get("name") == "sigv4":
+            found = scheme.get("signingRegion", region)
+            return check_region(found, "the endpoint rules' signingRegion")
+    names = ", ".join(repr(scheme.get("name")) for scheme in schemes)
+    raise EndpointResolutionError(
+        f"The endpoint {endpoint.url!r} asks for auth schemes {names}; ecrkit signs with sigv4 only"
+    )
+
+
 def prepare(
     *,
     service_id: str,
@@ -108,9 +131,7 @@ def prepare(
     if endpoint:
         params["Endpoint"] = endpoint
     resolved_endpoint = EndpointResolver(ruleset(), partitions()).resolve(params)
-    signing_region = region
-    for scheme in resolved_endpoint.properties.get("authSchemes", ()):
-        signing_region = scheme.get("signingRegion", signing_region)
+    signing_region = sigv4_signing_region(resolved_endpoint, region)
     url = check_endpoint_url(resolved_endpoint.url, "the endpoint rules").rstrip("/") + "/"
     bundle = (
         None if shared.ca_bundle is None else (str(shared.ca_bundle.value), shared.ca_bundle.source)

@@ -27,7 +27,14 @@ import logging
 import os
 from typing import Any, NamedTuple
 
-__all__ = ["Setting", "SharedConfig", "endpoint_env_names", "load", "service_key"]
+from ecrkit._region import (
+    endpoint_url_from_env,
+    ignore_configured_endpoint_urls,
+    region_from_env,
+    service_key,
+)
+
+__all__ = ["Setting", "SharedConfig", "load"]
 
 _log = logging.getLogger("ecrkit")
 
@@ -50,16 +57,6 @@ class SharedConfig(NamedTuple):
     use_dualstack_endpoint: Setting | None = None
     ca_bundle: Setting | None = None
     app_id: Setting | None = None
-
-
-def service_key(service_id: str) -> str:
-    """The model's ``serviceId`` as botocore spells it in config: ``"ECR"`` -> ``"ecr"``."""
-    return service_id.replace(" ", "_").replace("-", "_").lower()
-
-
-def endpoint_env_names(service_id: str) -> tuple[str, str]:
-    """The service's and the global endpoint variables, in botocore's order."""
-    return f"AWS_ENDPOINT_URL_{service_key(service_id).upper()}", "AWS_ENDPOINT_URL"
 
 
 #: ecrkit field -> (environment variable, profile key).
@@ -145,10 +142,8 @@ def _full_config() -> dict[str, Any]:
 
 
 def _region(profile_region: Setting | None) -> Setting | None:
-    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        if os.environ.get(name):
-            return Setting(os.environ[name], name)
-    return profile_region
+    from_env = region_from_env()
+    return profile_region if from_env is None else Setting(*from_env)
 
 
 def _endpoint_url(
@@ -156,14 +151,14 @@ def _endpoint_url(
 ) -> Setting | None:
     """botocore's configured endpoint: service variable, global variable, the
     profile's ``services`` section entry, the profile's ``endpoint_url``."""
-    ignore = _env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    ignore = ignore_configured_endpoint_urls()
     if _ensure_boolean(
         ignore if ignore is not None else scoped.get("ignore_configured_endpoint_urls", False)
     ):
         return None
-    for name in endpoint_env_names(service_id):
-        if _env(name):
-            return Setting(os.environ[name], name)
+    from_env = endpoint_url_from_env(service_id)
+    if from_env is not None:
+        return Setting(*from_env)
     if "services" in scoped:
         section = full.get("services", {}).get(scoped["services"])
         if not section:

@@ -1,6 +1,6 @@
 """AWS Signature Version 4 (``AWS4-HMAC-SHA256``) as pure functions.
 
-Every ECR call is signed here: :func:`sign_request` returns the headers to add
+Every call of every service is signed here: :func:`sign_request` returns the headers to add
 (``Authorization`` header auth) and :func:`presign_url` builds a query-string
 signed URL. The code is our own, not botocore's, because signing is on the
 per-request hot path and must not need botocore's request objects; it is tested

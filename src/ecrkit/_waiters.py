@@ -30,11 +30,11 @@ from ._exceptions import (
 )
 
 if TYPE_CHECKING:
-    from ._model import EcrResponse
+    from ._model import ServiceResponse
 
 __all__ = ["Acceptor", "Waiter", "WaiterConfig", "WaiterSpec", "smithy_delay"]
 
-Resp = TypeVar("Resp", bound="EcrResponse")
+Resp = TypeVar("Resp", bound="ServiceResponse")
 State = Literal["success", "failure", "retry"]
 Matcher = Literal["path", "pathAll", "pathAny", "status", "error"]
 

@@ -23,7 +23,8 @@ import importlib as _importlib
 from typing import TYPE_CHECKING
 
 from ._generated._index import MODULES as _MODULES
-from ._model import EcrModel as EcrModel
+from ._model import ServiceModel as ServiceModel
+from ._model import ServiceResponse as ServiceResponse
 from ._model import build_request as build_request
 from ._types import Blob as Blob
 from ._types import Document as Document
@@ -32,10 +33,15 @@ from ._types import Timestamp as Timestamp
 if TYPE_CHECKING:
     from ._generated._index import *  # noqa: F403
 
+#: The base class's name from when ECR was the only service: an alias of
+#: :class:`ServiceModel`, outside ``__all__`` (one class, one exported name).
+EcrModel = ServiceModel
+
 __all__ = [
     "Blob",
     "Document",
-    "EcrModel",
+    "ServiceModel",
+    "ServiceResponse",
     "Timestamp",
     "build_request",
     # BEGIN generated names (tools/codegen keeps this block current)

@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from ecrkit import ECRClient
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 from ecrkit._pagination import PageIterator, PaginationConfig, decode_token
 from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
 from ecrkit.public import ECRPublicClient
@@ -214,7 +214,7 @@ def _mock_handler(pages: list[Doc]) -> Callable[[HttpRequest], HttpResponse]:
 # -- normalization -------------------------------------------------------------
 
 
-def _dump(model: EcrModel) -> Doc:
+def _dump(model: ServiceModel) -> Doc:
     dumped: Doc = instants(model.model_dump(by_alias=True, exclude_unset=True, exclude_none=True))
     return dumped
 

@@ -29,7 +29,7 @@ from aiohttp import web
 import ecrkit._credentials
 import ecrkit._shared_config
 from ecrkit import ClientConfig, ECRClient
-from ecrkit._client_base import MAX_CLOCK_SKEW
+from ecrkit._skew import MAX_CLOCK_SKEW
 from ecrkit.errors import (
     ClientClosedError,
     EcrkitError,

@@ -25,7 +25,6 @@ from ecrkit._credentials import (
     EnvProvider,
     RefreshingCredentials,
     StaticProvider,
-    resolve_region,
 )
 from ecrkit._exceptions import CredentialsError
 
@@ -247,10 +246,9 @@ async def test_botocore_runs_off_the_event_loop(
     assert (
         (await provider.load()) == (await provider.load()) == Credentials("AKIADEV", SECRET, TOKEN)
     )
-    assert await resolve_region(None, "dev") == "ap-south-1"
     # One chain resolution: the botocore credentials object is reused by the second load.
     assert len(chain_runs) == 1
-    assert threads  # botocore reads the scoped config for credentials and for the region
+    assert threads  # botocore reads the scoped config for the credentials
     assert threading.get_ident() not in chain_runs + threads
 
 
@@ -402,38 +400,3 @@ async def test_refresh_rereads_rotated_env_credentials(monkeypatch: pytest.Monke
     assert (await cache.get()).access_key_id == "AKIAENV"
     clock.set(T0 + timedelta(minutes=11))
     assert (await cache.get()).access_key_id == "AKIAROTATED"
-
-
-# --- region and endpoint -------------------------------------------------------------------
-
-
-async def test_resolve_region_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert await resolve_region(None, None) is None
-    write_profiles(tmp_path)
-    assert await resolve_region(None, None) == "eu-west-1"
-    assert await resolve_region(None, "dev") == "ap-south-1"
-    assert await resolve_region(None, "missing") is None
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
-    assert await resolve_region(None, "dev") == "us-west-2"
-    monkeypatch.setenv("AWS_REGION", "us-east-2")
-    assert await resolve_region(None, "dev") == "us-east-2"
-    assert await resolve_region("eu-central-1", "dev") == "eu-central-1"
-
-
-def endpoint_url_from_env() -> str | None:
-    from ecrkit._client_base import _endpoint_from_env
-
-    return _endpoint_from_env("ECR")
-
-
-def test_endpoint_url_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The variable names come from the service id ("ECR" -> AWS_ENDPOINT_URL_ECR)."""
-    assert endpoint_url_from_env() is None
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://general:1")
-    assert endpoint_url_from_env() == "http://general:1"
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", "http://ecr:2")
-    assert endpoint_url_from_env() == "http://ecr:2"
-    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE")
-    assert endpoint_url_from_env() is None
-    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false")
-    assert endpoint_url_from_env() == "http://ecr:2"

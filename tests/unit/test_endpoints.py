@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib
+import importlib.util
 import json
+import pkgutil
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ import pytest
 from botocore.endpoint_provider import EndpointProvider
 from botocore.exceptions import EndpointResolutionError as BotocoreEndpointError
 
+import ecrkit
 from ecrkit._endpoints import Endpoint, EndpointResolver
 from ecrkit._exceptions import EndpointResolutionError
 from tests._vectors import vectors_available, vectors_dir
@@ -61,7 +65,10 @@ def _cases(*parts: str) -> list[Any]:
 
 
 def _assert_case(resolver: EndpointResolver, case: dict[str, Any]) -> None:
-    """Check one vector: expected url/headers/properties, or the exact error message."""
+    """Check one vector: expected url and properties, or the exact error message.
+
+    Endpoint headers are not evaluated (the client sends none; see
+    test_no_generated_rule_set_has_endpoint_headers)."""
     params, expect = case.get("params", {}), case["expect"]
     if "error" in expect:
         with pytest.raises(EndpointResolutionError) as info:
@@ -70,7 +77,6 @@ def _assert_case(resolver: EndpointResolver, case: dict[str, Any]) -> None:
         return
     endpoint = resolver.resolve(params)
     assert endpoint.url == expect["endpoint"]["url"]
-    assert endpoint.headers == expect["endpoint"].get("headers", {})
     assert endpoint.properties == expect["endpoint"].get("properties", {})
 
 
@@ -134,6 +140,40 @@ def test_every_valid_rule_set_loads() -> None:
     assert minimal.properties["authSchemes"][0]["signingRegion"] == "us-west-2"
 
 
+def _endpoint_specs(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    if rule["type"] == "endpoint":
+        return [rule["endpoint"]]
+    return [spec for child in rule.get("rules", []) for spec in _endpoint_specs(child)]
+
+
+def _generated_rule_sets() -> list[Any]:
+    """Every generated service's rule set (each ``ecrkit._generated*`` package)."""
+    found = [
+        pytest.param(importlib.import_module(f"ecrkit.{info.name}.endpoint_rules"), id=info.name)
+        for info in pkgutil.iter_modules(ecrkit.__path__)
+        if info.name.startswith("_generated")
+        and importlib.util.find_spec(f"ecrkit.{info.name}.endpoint_rules") is not None
+    ]
+    assert len(found) >= 2  # ECR and ECR Public
+    return found
+
+
+@pytest.mark.parametrize("rules", _generated_rule_sets())
+def test_no_generated_rule_set_has_endpoint_headers(rules: Any) -> None:
+    """The client sends no endpoint headers and the resolver does not evaluate them:
+    a generated service whose rules set some would need both (only S3 Control's do)."""
+    specs = [spec for rule in rules.ruleset()["rules"] for spec in _endpoint_specs(rule)]
+    assert specs
+    assert not [spec for spec in specs if spec.get("headers")]
+
+
+@pytest.mark.parametrize("service", ["ecr", "ecr-public"])
+def test_no_endpoint_headers_in_the_vector_rule_sets(service: str) -> None:
+    ruleset = _load(vectors_dir("endpoints", service) / "endpoint-rule-set-1.json")
+    specs = [spec for rule in ruleset["rules"] for spec in _endpoint_specs(rule)]
+    assert specs and not [spec for spec in specs if spec.get("headers")]
+
+
 # -- 3: cross-check against botocore -------------------------------------------
 
 REGIONS = [
@@ -171,11 +211,8 @@ def test_matches_botocore(
         assert str(info.value) == exc.kwargs["msg"]
         return
     got = ours.resolve(params)
-    assert (got.url, got.headers, got.properties) == (
-        expected.url,
-        expected.headers,
-        expected.properties,
-    )
+    assert (got.url, got.properties) == (expected.url, expected.properties)
+    assert not expected.headers
 
 
 # -- inline rule sets (no vectors needed) -------------------------------------
@@ -236,28 +273,32 @@ def test_defaults_required_types_and_unknown_parameters() -> None:
         resolver.resolve({"Region": "r1", "region": "r2"})
 
 
-def test_templates_escapes_getattr_headers_and_properties() -> None:
+def test_templates_escapes_getattr_and_properties() -> None:
     arn = {"fn": "aws.parseArn", "argv": [{"ref": "Region"}], "assign": "arn"}
     resolver = _resolver(
         [
             _endpoint(
                 "https://{arn#resourceId[1]}.{arn#region}/{{literal}}",
                 arn,
-                headers={
+                # Not evaluated: a reference to an unset variable would raise if it were.
+                headers={"x-unused": ["{Unset}"]},
+                properties={
+                    "nested": [{"region": "{arn#region}", "n": 1, "b": True}],
                     "x-id": [
                         "{arn#accountId}",
                         {"fn": "getAttr", "argv": [{"ref": "arn"}, "service"]},
-                    ]
+                    ],
                 },
-                properties={"nested": [{"region": "{arn#region}", "n": 1, "b": True}]},
             )
         ]
     )
     endpoint = resolver.resolve({"Region": "arn:aws:ecr:us-west-2:123:repository/name"})
     assert endpoint == Endpoint(
         url="https://name.us-west-2/{literal}",
-        headers={"x-id": ["123", "ecr"]},
-        properties={"nested": [{"region": "us-west-2", "n": 1, "b": True}]},
+        properties={
+            "nested": [{"region": "us-west-2", "n": 1, "b": True}],
+            "x-id": ["123", "ecr"],
+        },
     )
     with pytest.raises(AttributeError):  # immutable
         endpoint.url = "x"  # type: ignore[misc]

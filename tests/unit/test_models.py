@@ -34,8 +34,17 @@ def test_one_model_per_structure_shape() -> None:
     assert len(STRUCTURES) == 234
     for name in STRUCTURES:
         cls = getattr(models, name)
-        assert issubclass(cls, models.EcrModel), name
+        assert issubclass(cls, models.ServiceModel), name
         assert cls.__name__ == name
+    outputs = {SERVICE.operation_model(op).output_shape.name for op in SERVICE.operation_names}
+    for name in STRUCTURES:
+        is_response = issubclass(getattr(models, name), models.ServiceResponse)
+        assert is_response == (name in outputs), name
+
+
+def test_the_earlier_base_name_is_an_alias() -> None:
+    assert models.EcrModel is models.ServiceModel
+    assert "EcrModel" not in models.__all__
 
 
 def test_one_error_class_per_exception_shape() -> None:

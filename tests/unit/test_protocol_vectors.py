@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from tools.codegen import emit_models, ir
 
 from ecrkit import _codec, _protocol
+from ecrkit._client_base import Operation
 from tests._vectors import VECTORS, vectors_available, vectors_dir
 
 ROOT = ("protocol", "botocore")
@@ -184,7 +185,10 @@ def test_input_serialization(pair: tuple[dict[str, Any], dict[str, Any]]) -> Non
         body = _codec.serialize(request)
     else:
         body = b"{}"
-    headers = _protocol.operation_headers(suite["metadata"].get("targetPrefix", "JsonProtocol"), op)
+    # The headers as the client sends them: those of its Operation (the generated
+    # client builds each with the target ``<targetPrefix>.<operation>``).
+    target = f"{suite['metadata'].get('targetPrefix', 'JsonProtocol')}.{op}"
+    headers = Operation(op, target, "unused", "unused", "unused").headers
     assert expected.get("method", "POST") == "POST"
     assert expected.get("uri", "/") == "/"
     want_body = expected.get("body") or "{}"

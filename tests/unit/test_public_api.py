@@ -45,8 +45,11 @@ PUBLIC_MODULES = [
 #: Runnable programs, not libraries: their imports are theirs, only ``__all__`` is checked.
 PROGRAMS = {"ecrkit.tour"}
 #: Names a module exposes on purpose outside ``__all__``: the earlier names of two
-#: errors, which would shadow builtins under a star import.
-ALIASES = {"ecrkit.errors": {"ConnectionError", "TimeoutError"}}
+#: errors, which would shadow builtins under a star import, and of the models' base.
+ALIASES = {
+    "ecrkit.errors": {"ConnectionError", "TimeoutError"},
+    "ecrkit.models": {"EcrModel"},
+}
 #: What each facade must export from the generated package.
 GENERATED = {
     "ecrkit.models": set(_index.MODULES),

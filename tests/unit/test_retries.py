@@ -22,6 +22,7 @@ from ecrkit._retries import (
     RetryQuota,
     StandardRetryStrategy,
     make_retry_strategy,
+    throttling_codes,
 )
 from tests._vectors import vectors_available, vectors_dir
 
@@ -140,33 +141,53 @@ def _strategy(max_attempts: int = 3, capacity: int = 500) -> StandardRetryStrate
     return StandardRetryStrategy(max_attempts, quota=RetryQuota(capacity), random=lambda: 1.0)
 
 
-def test_limit_exceeded_is_not_retried() -> None:
-    assert "LimitExceededException" not in THROTTLING_ERROR_CODES
+def test_generic_throttling_codes_are_botocores() -> None:
+    from botocore.retries.standard import ThrottledRetryableChecker
+
+    expected = ThrottledRetryableChecker._THROTTLED_ERROR_CODES
+    assert frozenset(expected) == THROTTLING_ERROR_CODES
+    assert throttling_codes() == THROTTLING_ERROR_CODES
+
+
+def test_limit_exceeded_is_throttling_for_a_service_without_overrides() -> None:
     strategy = _strategy()
+    decision = strategy.after_attempt(
+        strategy.begin(), AttemptResult(400, "LimitExceededException")
+    )
+    assert decision.outcome is RetryOutcome.RETRY_REQUEST
+    assert strategy.is_throttling(AttemptResult(400, "LimitExceededException"))
+
+
+def test_a_service_override_is_not_retried() -> None:
+    codes = throttling_codes({"LimitExceededException"})  # ECR's not_throttling
+    assert codes == THROTTLING_ERROR_CODES - {"LimitExceededException"}
+    strategy = StandardRetryStrategy(
+        quota=RetryQuota(500), random=lambda: 1.0, throttling_error_codes=codes
+    )
+    assert strategy.throttling_error_codes == codes
     state = strategy.begin()
     decision = strategy.after_attempt(state, AttemptResult(400, "LimitExceededException"))
     assert decision.outcome is RetryOutcome.FAIL_REQUEST
     assert not decision.retry
     assert strategy.quota.available == 500
     assert state.attempts == 1
+    # Every other throttling code still is one.
+    assert strategy.after_attempt(strategy.begin(), AttemptResult(400, "Throttling")).retry
 
 
-def test_limit_exceeded_can_be_opted_back_in() -> None:
-    strategy = StandardRetryStrategy(
-        throttling_error_codes=THROTTLING_ERROR_CODES | {"LimitExceededException"},
-        random=lambda: 1.0,
-    )
-    decision = strategy.after_attempt(
-        strategy.begin(), AttemptResult(400, "LimitExceededException")
-    )
-    assert decision.outcome is RetryOutcome.RETRY_REQUEST
-
-
-def test_limit_exceeded_does_not_trigger_adaptive_limiter() -> None:
+@pytest.mark.parametrize(
+    ("not_throttling", "enabled"), [((), True), (("LimitExceededException",), False)]
+)
+def test_adaptive_limiter_follows_the_service_override(
+    not_throttling: tuple[str, ...], enabled: bool
+) -> None:
     clock = FakeClock()
-    strategy = AdaptiveRetryStrategy(limiter=ClientRateLimiter(clock=clock, sleep=clock.sleep))
+    strategy = AdaptiveRetryStrategy(
+        limiter=ClientRateLimiter(clock=clock, sleep=clock.sleep),
+        throttling_error_codes=throttling_codes(not_throttling),
+    )
     strategy.after_attempt(strategy.begin(), AttemptResult(400, "LimitExceededException"))
-    assert not strategy.limiter.enabled
+    assert strategy.limiter.enabled is enabled
 
 
 def test_timeout_costs_ten_and_is_refunded() -> None:

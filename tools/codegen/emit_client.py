@@ -166,6 +166,7 @@ def render_client(
         "        error_classes=ERROR_CLASSES,\n"
         f"        paginators=frozenset({pager_names!r}),\n"
         f"        service_id={md['serviceId']!r},\n"
+        f"        not_throttling=frozenset({sorted(svc.spec.not_throttling)!r}),\n"
         "    )\n"
         "    _operations = _OPS\n\n"
         + "\n".join(methods)

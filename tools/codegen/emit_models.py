@@ -130,8 +130,8 @@ def _field(svc: Service, owner: Shape, member: Member, refs: Refs) -> str:
 def render_structure(svc: Service, shape: Shape, refs: Refs) -> str:
     """One pydantic model class for a structure shape."""
     doc = shape.doc or _default_doc(svc, shape)
-    base = "EcrResponse" if svc.roles.get(shape.name) == "response" else "EcrModel"
-    if base == "EcrResponse":
+    base = "ServiceResponse" if svc.roles.get(shape.name) == "response" else "ServiceModel"
+    if base == "ServiceResponse":
         refs.response_base = True
     out = [f"class {shape.name}({base}):\n", docstring(doc, "    ")]
     for member in shape.members:
@@ -197,7 +197,7 @@ def import_block(
         lines.append("from pydantic import Field\n\n")
     if refs.types_module:
         lines.append("from ecrkit import _types\n")
-    bases = ["EcrModel", "EcrResponse"] if refs.response_base else ["EcrModel"]
+    bases = ["ServiceModel", "ServiceResponse"] if refs.response_base else ["ServiceModel"]
     lines.append(f"from ecrkit._model import {', '.join(bases)}\n")
     lines.extend(extra)
     if here is None:

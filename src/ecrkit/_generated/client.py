@@ -606,6 +606,7 @@ class ECRClient(BaseClient):
             ]
         ),
         service_id="ECR",
+        not_throttling=frozenset(["LimitExceededException"]),
     )
     _operations = _OPS
 

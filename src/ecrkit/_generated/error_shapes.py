@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "BlockedByOrganizationPolicyException",
@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 
-class BlockedByOrganizationPolicyException(EcrModel):
+class BlockedByOrganizationPolicyException(ServiceModel):
     """
     The operation did not succeed because the account is managed by a organization
     policy.
@@ -70,7 +70,7 @@ class BlockedByOrganizationPolicyException(EcrModel):
     )
 
 
-class EmptyUploadException(EcrModel):
+class EmptyUploadException(ServiceModel):
     """The specified layer upload does not contain any layer parts."""
 
     message: str | None = Field(
@@ -79,7 +79,7 @@ class EmptyUploadException(EcrModel):
     """The error message associated with the exception."""
 
 
-class ExclusionAlreadyExistsException(EcrModel):
+class ExclusionAlreadyExistsException(ServiceModel):
     """The specified pull time update exclusion already exists for the registry."""
 
     message: str | None = Field(
@@ -87,7 +87,7 @@ class ExclusionAlreadyExistsException(EcrModel):
     )
 
 
-class ExclusionNotFoundException(EcrModel):
+class ExclusionNotFoundException(ServiceModel):
     """The specified pull time update exclusion was not found."""
 
     message: str | None = Field(
@@ -95,7 +95,7 @@ class ExclusionNotFoundException(EcrModel):
     )
 
 
-class ImageAlreadyExistsException(EcrModel):
+class ImageAlreadyExistsException(ServiceModel):
     """
     The specified image has already been pushed, and there were no changes to the
     manifest or image tag after the last push.
@@ -107,7 +107,7 @@ class ImageAlreadyExistsException(EcrModel):
     """The error message associated with the exception."""
 
 
-class ImageArchivedException(EcrModel):
+class ImageArchivedException(ServiceModel):
     """The specified image is archived and cannot be scanned."""
 
     message: str | None = Field(
@@ -115,7 +115,7 @@ class ImageArchivedException(EcrModel):
     )
 
 
-class ImageDigestDoesNotMatchException(EcrModel):
+class ImageDigestDoesNotMatchException(ServiceModel):
     """
     The specified image digest does not match the digest that Amazon ECR calculated
     for the image.
@@ -126,7 +126,7 @@ class ImageDigestDoesNotMatchException(EcrModel):
     )
 
 
-class ImageNotFoundException(EcrModel):
+class ImageNotFoundException(ServiceModel):
     """The image requested does not exist in the specified repository."""
 
     message: str | None = Field(
@@ -134,7 +134,7 @@ class ImageNotFoundException(EcrModel):
     )
 
 
-class ImageStorageClassUpdateNotSupportedException(EcrModel):
+class ImageStorageClassUpdateNotSupportedException(ServiceModel):
     """The requested image storage class update is not supported."""
 
     message: str | None = Field(
@@ -142,7 +142,7 @@ class ImageStorageClassUpdateNotSupportedException(EcrModel):
     )
 
 
-class ImageTagAlreadyExistsException(EcrModel):
+class ImageTagAlreadyExistsException(ServiceModel):
     """
     The specified image is tagged with a tag that already exists. The repository is
     configured for tag immutability.
@@ -153,7 +153,7 @@ class ImageTagAlreadyExistsException(EcrModel):
     )
 
 
-class InvalidLayerException(EcrModel):
+class InvalidLayerException(ServiceModel):
     """
     The layer digest calculation performed by Amazon ECR upon receipt of the image
     layer does not match the digest specified.
@@ -165,7 +165,7 @@ class InvalidLayerException(EcrModel):
     """The error message associated with the exception."""
 
 
-class InvalidLayerPartException(EcrModel):
+class InvalidLayerPartException(ServiceModel):
     """
     The layer part size is not valid, or the first byte specified is not consecutive
     to the last byte of a previous layer part upload.
@@ -202,7 +202,7 @@ class InvalidLayerPartException(EcrModel):
     """The error message associated with the exception."""
 
 
-class InvalidParameterException(EcrModel):
+class InvalidParameterException(ServiceModel):
     """
     The specified parameter is invalid. Review the available parameters for the API
     request.
@@ -214,7 +214,7 @@ class InvalidParameterException(EcrModel):
     """The error message associated with the exception."""
 
 
-class InvalidTagParameterException(EcrModel):
+class InvalidTagParameterException(ServiceModel):
     """
     An invalid parameter has been specified. Tag keys can have a maximum character
     length of 128 characters, and tag values can have a maximum length of 256
@@ -226,7 +226,7 @@ class InvalidTagParameterException(EcrModel):
     )
 
 
-class KmsException(EcrModel):
+class KmsException(ServiceModel):
     """The operation failed due to a KMS exception."""
 
     message: str | None = Field(
@@ -239,7 +239,7 @@ class KmsException(EcrModel):
     """The error code returned by KMS."""
 
 
-class LayerAlreadyExistsException(EcrModel):
+class LayerAlreadyExistsException(ServiceModel):
     """The image layer already exists in the associated repository."""
 
     message: str | None = Field(
@@ -248,7 +248,7 @@ class LayerAlreadyExistsException(EcrModel):
     """The error message associated with the exception."""
 
 
-class LayerInaccessibleException(EcrModel):
+class LayerInaccessibleException(ServiceModel):
     """
     The specified layer is not available because it is not associated with an image.
     Unassociated image layers may be cleaned up at any time.
@@ -260,7 +260,7 @@ class LayerInaccessibleException(EcrModel):
     """The error message associated with the exception."""
 
 
-class LayerPartTooSmallException(EcrModel):
+class LayerPartTooSmallException(ServiceModel):
     """Layer parts must be at least 5 MiB in size."""
 
     message: str | None = Field(
@@ -269,7 +269,7 @@ class LayerPartTooSmallException(EcrModel):
     """The error message associated with the exception."""
 
 
-class LayersNotFoundException(EcrModel):
+class LayersNotFoundException(ServiceModel):
     """
     The specified layers could not be found, or the specified layer is not valid for
     this repository.
@@ -281,7 +281,7 @@ class LayersNotFoundException(EcrModel):
     """The error message associated with the exception."""
 
 
-class LifecyclePolicyNotFoundException(EcrModel):
+class LifecyclePolicyNotFoundException(ServiceModel):
     """The lifecycle policy could not be found, and no policy is set to the repository."""
 
     message: str | None = Field(
@@ -289,7 +289,7 @@ class LifecyclePolicyNotFoundException(EcrModel):
     )
 
 
-class LifecyclePolicyPreviewInProgressException(EcrModel):
+class LifecyclePolicyPreviewInProgressException(ServiceModel):
     """
     The previous lifecycle policy preview request has not completed. Wait and try
     again.
@@ -300,7 +300,7 @@ class LifecyclePolicyPreviewInProgressException(EcrModel):
     )
 
 
-class LifecyclePolicyPreviewNotFoundException(EcrModel):
+class LifecyclePolicyPreviewNotFoundException(ServiceModel):
     """There is no dry run for this repository."""
 
     message: str | None = Field(
@@ -308,7 +308,7 @@ class LifecyclePolicyPreviewNotFoundException(EcrModel):
     )
 
 
-class LimitExceededException(EcrModel):
+class LimitExceededException(ServiceModel):
     """
     The operation did not succeed because it would have exceeded a service limit for
     your account. For more information, see Amazon ECR service quotas in the Amazon
@@ -321,7 +321,7 @@ class LimitExceededException(EcrModel):
     """The error message associated with the exception."""
 
 
-class PullThroughCacheRuleAlreadyExistsException(EcrModel):
+class PullThroughCacheRuleAlreadyExistsException(ServiceModel):
     """
     A pull through cache rule with these settings already exists for the private
     registry.
@@ -332,7 +332,7 @@ class PullThroughCacheRuleAlreadyExistsException(EcrModel):
     )
 
 
-class PullThroughCacheRuleNotFoundException(EcrModel):
+class PullThroughCacheRuleNotFoundException(ServiceModel):
     """
     The pull through cache rule was not found. Specify a valid pull through cache
     rule and try again.
@@ -343,7 +343,7 @@ class PullThroughCacheRuleNotFoundException(EcrModel):
     )
 
 
-class ReferencedImagesNotFoundException(EcrModel):
+class ReferencedImagesNotFoundException(ServiceModel):
     """The manifest list is referencing an image that does not exist."""
 
     message: str | None = Field(
@@ -351,7 +351,7 @@ class ReferencedImagesNotFoundException(EcrModel):
     )
 
 
-class RegistryPolicyNotFoundException(EcrModel):
+class RegistryPolicyNotFoundException(ServiceModel):
     """The registry doesn't have an associated registry policy."""
 
     message: str | None = Field(
@@ -359,7 +359,7 @@ class RegistryPolicyNotFoundException(EcrModel):
     )
 
 
-class ReplicationBackfillInProgressException(EcrModel):
+class ReplicationBackfillInProgressException(ServiceModel):
     """
     A replication backfill is already in progress for the specified destination
     Region. This occurs because only one replication backfill can be in progress for
@@ -374,7 +374,7 @@ class ReplicationBackfillInProgressException(EcrModel):
     """The error message associated with the exception."""
 
 
-class ReplicationBackfillInvalidStatusException(EcrModel):
+class ReplicationBackfillInvalidStatusException(ServiceModel):
     """
     The requested operation can't be performed on the replication backfill because it
     is not in a valid status for that operation. For example, you can't stop a
@@ -389,7 +389,7 @@ class ReplicationBackfillInvalidStatusException(EcrModel):
     """The error message associated with the exception."""
 
 
-class ReplicationBackfillNotFoundException(EcrModel):
+class ReplicationBackfillNotFoundException(ServiceModel):
     """
     The specified replication backfill could not be found. Check the specified
     replication backfill ID and ensure that you are operating on the correct
@@ -402,7 +402,7 @@ class ReplicationBackfillNotFoundException(EcrModel):
     """The error message associated with the exception."""
 
 
-class RepositoryAlreadyExistsException(EcrModel):
+class RepositoryAlreadyExistsException(ServiceModel):
     """The specified repository already exists in the specified registry."""
 
     message: str | None = Field(
@@ -411,7 +411,7 @@ class RepositoryAlreadyExistsException(EcrModel):
     """The error message associated with the exception."""
 
 
-class RepositoryNotEmptyException(EcrModel):
+class RepositoryNotEmptyException(ServiceModel):
     """
     The specified repository contains images. To delete a repository that contains
     images, you must force the deletion with the force parameter.
@@ -423,7 +423,7 @@ class RepositoryNotEmptyException(EcrModel):
     """The error message associated with the exception."""
 
 
-class RepositoryNotFoundException(EcrModel):
+class RepositoryNotFoundException(ServiceModel):
     """
     The specified repository could not be found. Check the spelling of the specified
     repository and ensure that you are performing operations on the correct registry.
@@ -435,7 +435,7 @@ class RepositoryNotFoundException(EcrModel):
     """The error message associated with the exception."""
 
 
-class RepositoryPolicyNotFoundException(EcrModel):
+class RepositoryPolicyNotFoundException(ServiceModel):
     """
     The specified repository and registry combination does not have an associated
     repository policy.
@@ -447,7 +447,7 @@ class RepositoryPolicyNotFoundException(EcrModel):
     """The error message associated with the exception."""
 
 
-class ScanNotFoundException(EcrModel):
+class ScanNotFoundException(ServiceModel):
     """
     The specified image scan could not be found. Ensure that image scanning is
     enabled on the repository and try again.
@@ -458,7 +458,7 @@ class ScanNotFoundException(EcrModel):
     )
 
 
-class SecretNotFoundException(EcrModel):
+class SecretNotFoundException(ServiceModel):
     """
     The ARN of the secret specified in the pull through cache rule was not found.
     Update the pull through cache rule with a valid secret ARN and try again.
@@ -469,7 +469,7 @@ class SecretNotFoundException(EcrModel):
     )
 
 
-class ServerException(EcrModel):
+class ServerException(ServiceModel):
     """These errors are usually caused by a server-side issue."""
 
     message: str | None = Field(
@@ -478,7 +478,7 @@ class ServerException(EcrModel):
     """The error message associated with the exception."""
 
 
-class SigningConfigurationNotFoundException(EcrModel):
+class SigningConfigurationNotFoundException(ServiceModel):
     """
     The specified signing configuration was not found. This occurs when attempting to
     retrieve or delete a signing configuration that does not exist.
@@ -490,7 +490,7 @@ class SigningConfigurationNotFoundException(EcrModel):
     """The error message associated with the exception."""
 
 
-class TemplateAlreadyExistsException(EcrModel):
+class TemplateAlreadyExistsException(ServiceModel):
     """
     The repository creation template already exists. Specify a unique prefix and try
     again.
@@ -501,7 +501,7 @@ class TemplateAlreadyExistsException(EcrModel):
     )
 
 
-class TemplateNotFoundException(EcrModel):
+class TemplateNotFoundException(ServiceModel):
     """
     The specified repository creation template can't be found. Verify the registry ID
     and prefix and try again.
@@ -512,7 +512,7 @@ class TemplateNotFoundException(EcrModel):
     )
 
 
-class TooManyTagsException(EcrModel):
+class TooManyTagsException(ServiceModel):
     """
     The list of tags on the repository is over the limit. The maximum number of tags
     that can be applied to a repository is 50.
@@ -523,7 +523,7 @@ class TooManyTagsException(EcrModel):
     )
 
 
-class UnableToAccessSecretException(EcrModel):
+class UnableToAccessSecretException(ServiceModel):
     """
     The secret is unable to be accessed. Verify the resource permissions for the
     secret and try again.
@@ -534,7 +534,7 @@ class UnableToAccessSecretException(EcrModel):
     )
 
 
-class UnableToDecryptSecretValueException(EcrModel):
+class UnableToDecryptSecretValueException(ServiceModel):
     """
     The secret is accessible but is unable to be decrypted. Verify the resource
     permisisons and try again.
@@ -545,7 +545,7 @@ class UnableToDecryptSecretValueException(EcrModel):
     )
 
 
-class UnableToGetUpstreamImageException(EcrModel):
+class UnableToGetUpstreamImageException(ServiceModel):
     """
     The image or images were unable to be pulled using the pull through cache rule.
     This is usually caused because of an issue with the Secrets Manager secret
@@ -557,7 +557,7 @@ class UnableToGetUpstreamImageException(EcrModel):
     )
 
 
-class UnableToGetUpstreamLayerException(EcrModel):
+class UnableToGetUpstreamLayerException(ServiceModel):
     """
     There was an issue getting the upstream layer matching the pull through cache
     rule.
@@ -568,7 +568,7 @@ class UnableToGetUpstreamLayerException(EcrModel):
     )
 
 
-class UnableToListUpstreamImageReferrersException(EcrModel):
+class UnableToListUpstreamImageReferrersException(ServiceModel):
     """
     The referrer or referrers were unable to be listed using the pull through cache
     rule. This is usually caused because of an issue with the Secrets Manager secret
@@ -580,7 +580,7 @@ class UnableToListUpstreamImageReferrersException(EcrModel):
     )
 
 
-class UnsupportedImageTypeException(EcrModel):
+class UnsupportedImageTypeException(ServiceModel):
     """The image is of a type that cannot be scanned."""
 
     message: str | None = Field(
@@ -588,7 +588,7 @@ class UnsupportedImageTypeException(EcrModel):
     )
 
 
-class UnsupportedUpstreamRegistryException(EcrModel):
+class UnsupportedUpstreamRegistryException(ServiceModel):
     """The specified upstream registry isn't supported."""
 
     message: str | None = Field(
@@ -596,7 +596,7 @@ class UnsupportedUpstreamRegistryException(EcrModel):
     )
 
 
-class UploadNotFoundException(EcrModel):
+class UploadNotFoundException(ServiceModel):
     """
     The upload could not be found, or the specified upload ID is not valid for this
     repository.
@@ -608,7 +608,7 @@ class UploadNotFoundException(EcrModel):
     """The error message associated with the exception."""
 
 
-class ValidationException(EcrModel):
+class ValidationException(ServiceModel):
     """There was an exception validating this request."""
 
     message: str | None = Field(

@@ -237,6 +237,7 @@ class ECRPublicClient(BaseClient):
             ]
         ),
         service_id="ECR PUBLIC",
+        not_throttling=frozenset(["LimitExceededException"]),
     )
     _operations = _OPS
 

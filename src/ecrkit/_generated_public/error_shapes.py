@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "EmptyUploadException",
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-class EmptyUploadException(EcrModel):
+class EmptyUploadException(ServiceModel):
     """The specified layer upload doesn't contain any layer parts."""
 
     message: str | None = Field(
@@ -41,7 +41,7 @@ class EmptyUploadException(EcrModel):
     )
 
 
-class ImageAlreadyExistsException(EcrModel):
+class ImageAlreadyExistsException(ServiceModel):
     """
     The specified image has already been pushed, and there were no changes to the
     manifest or image tag after the last push.
@@ -52,7 +52,7 @@ class ImageAlreadyExistsException(EcrModel):
     )
 
 
-class ImageDigestDoesNotMatchException(EcrModel):
+class ImageDigestDoesNotMatchException(ServiceModel):
     """
     The specified image digest doesn't match the digest that Amazon ECR calculated
     for the image.
@@ -63,7 +63,7 @@ class ImageDigestDoesNotMatchException(EcrModel):
     )
 
 
-class ImageNotFoundException(EcrModel):
+class ImageNotFoundException(ServiceModel):
     """The image requested doesn't exist in the specified repository."""
 
     message: str | None = Field(
@@ -71,7 +71,7 @@ class ImageNotFoundException(EcrModel):
     )
 
 
-class ImageTagAlreadyExistsException(EcrModel):
+class ImageTagAlreadyExistsException(ServiceModel):
     """
     The specified image is tagged with a tag that already exists. The repository is
     configured for tag immutability.
@@ -82,7 +82,7 @@ class ImageTagAlreadyExistsException(EcrModel):
     )
 
 
-class InvalidLayerException(EcrModel):
+class InvalidLayerException(ServiceModel):
     """
     The layer digest calculation performed by Amazon ECR when the image layer doesn't
     match the digest specified.
@@ -93,7 +93,7 @@ class InvalidLayerException(EcrModel):
     )
 
 
-class InvalidLayerPartException(EcrModel):
+class InvalidLayerPartException(ServiceModel):
     """
     The layer part size isn't valid, or the first byte specified isn't consecutive to
     the last byte of a previous layer part upload.
@@ -126,7 +126,7 @@ class InvalidLayerPartException(EcrModel):
     )
 
 
-class InvalidParameterException(EcrModel):
+class InvalidParameterException(ServiceModel):
     """
     The specified parameter is invalid. Review the available parameters for the API
     request.
@@ -137,7 +137,7 @@ class InvalidParameterException(EcrModel):
     )
 
 
-class InvalidTagParameterException(EcrModel):
+class InvalidTagParameterException(ServiceModel):
     """
     An invalid parameter has been specified. Tag keys can have a maximum character
     length of 128 characters, and tag values can have a maximum length of 256
@@ -149,7 +149,7 @@ class InvalidTagParameterException(EcrModel):
     )
 
 
-class LayerAlreadyExistsException(EcrModel):
+class LayerAlreadyExistsException(ServiceModel):
     """The image layer already exists in the associated repository."""
 
     message: str | None = Field(
@@ -157,7 +157,7 @@ class LayerAlreadyExistsException(EcrModel):
     )
 
 
-class LayerPartTooSmallException(EcrModel):
+class LayerPartTooSmallException(ServiceModel):
     """Layer parts must be at least 5 MiB in size."""
 
     message: str | None = Field(
@@ -165,7 +165,7 @@ class LayerPartTooSmallException(EcrModel):
     )
 
 
-class LayersNotFoundException(EcrModel):
+class LayersNotFoundException(ServiceModel):
     """
     The specified layers can't be found, or the specified layer isn't valid for this
     repository.
@@ -176,7 +176,7 @@ class LayersNotFoundException(EcrModel):
     )
 
 
-class LimitExceededException(EcrModel):
+class LimitExceededException(ServiceModel):
     """
     The operation didn't succeed because it would have exceeded a service limit for
     your account. For more information, see Amazon ECR Service Quotas in the Amazon
@@ -188,7 +188,7 @@ class LimitExceededException(EcrModel):
     )
 
 
-class ReferencedImagesNotFoundException(EcrModel):
+class ReferencedImagesNotFoundException(ServiceModel):
     """The manifest list is referencing an image that doesn't exist."""
 
     message: str | None = Field(
@@ -196,7 +196,7 @@ class ReferencedImagesNotFoundException(EcrModel):
     )
 
 
-class RegistryNotFoundException(EcrModel):
+class RegistryNotFoundException(ServiceModel):
     """The registry doesn't exist."""
 
     message: str | None = Field(
@@ -204,7 +204,7 @@ class RegistryNotFoundException(EcrModel):
     )
 
 
-class RepositoryAlreadyExistsException(EcrModel):
+class RepositoryAlreadyExistsException(ServiceModel):
     """The specified repository already exists in the specified registry."""
 
     message: str | None = Field(
@@ -212,7 +212,7 @@ class RepositoryAlreadyExistsException(EcrModel):
     )
 
 
-class RepositoryCatalogDataNotFoundException(EcrModel):
+class RepositoryCatalogDataNotFoundException(ServiceModel):
     """The repository catalog data doesn't exist."""
 
     message: str | None = Field(
@@ -220,7 +220,7 @@ class RepositoryCatalogDataNotFoundException(EcrModel):
     )
 
 
-class RepositoryNotEmptyException(EcrModel):
+class RepositoryNotEmptyException(ServiceModel):
     """
     The specified repository contains images. To delete a repository that contains
     images, you must force the deletion with the force parameter.
@@ -231,7 +231,7 @@ class RepositoryNotEmptyException(EcrModel):
     )
 
 
-class RepositoryNotFoundException(EcrModel):
+class RepositoryNotFoundException(ServiceModel):
     """
     The specified repository can't be found. Check the spelling of the specified
     repository and ensure that you're performing operations on the correct registry.
@@ -242,7 +242,7 @@ class RepositoryNotFoundException(EcrModel):
     )
 
 
-class RepositoryPolicyNotFoundException(EcrModel):
+class RepositoryPolicyNotFoundException(ServiceModel):
     """
     The specified repository and registry combination doesn't have an associated
     repository policy.
@@ -253,7 +253,7 @@ class RepositoryPolicyNotFoundException(EcrModel):
     )
 
 
-class ServerException(EcrModel):
+class ServerException(ServiceModel):
     """These errors are usually caused by a server-side issue."""
 
     message: str | None = Field(
@@ -261,7 +261,7 @@ class ServerException(EcrModel):
     )
 
 
-class TooManyTagsException(EcrModel):
+class TooManyTagsException(ServiceModel):
     """
     The list of tags on the repository is over the limit. The maximum number of tags
     that can be applied to a repository is 50.
@@ -272,7 +272,7 @@ class TooManyTagsException(EcrModel):
     )
 
 
-class UnsupportedCommandException(EcrModel):
+class UnsupportedCommandException(ServiceModel):
     """The action isn't supported in this Region."""
 
     message: str | None = Field(
@@ -280,7 +280,7 @@ class UnsupportedCommandException(EcrModel):
     )
 
 
-class UploadNotFoundException(EcrModel):
+class UploadNotFoundException(ServiceModel):
     """
     The upload can't be found, or the specified upload ID isn't valid for this
     repository.

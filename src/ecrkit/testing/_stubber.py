@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from ecrkit._client_base import BaseClient, Operation, stub_runtime
 from ecrkit._exceptions import ServiceError
-from ecrkit._model import EcrResponse, validation_error_fields
+from ecrkit._model import ServiceResponse, validation_error_fields
 from ecrkit._protocol import CONTENT_TYPE
 from ecrkit._transport import HttpRequest, HttpResponse
 
@@ -128,8 +128,8 @@ class BaseStubber:
         self, operation: str, response: Any, expected_params: Mapping[str, Any] | None
     ) -> None:
         op = self._operation(operation)
-        cls: type[EcrResponse] = op.response_cls
-        if isinstance(response, EcrResponse):
+        cls: type[ServiceResponse] = op.response_cls
+        if isinstance(response, ServiceResponse):
             if not isinstance(response, cls):
                 raise TypeError(
                     f"add_response({operation!r}): a {type(response).__name__} is not "

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.image_failure import ImageFailure
 from ..shapes.image_identifier import ImageIdentifier
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class BatchDeleteImageRequest(EcrModel):
+class BatchDeleteImageRequest(ServiceModel):
     """
     Deletes specified images within a specified repository. Images are specified with
     either the imageTag or imageDigest.
@@ -46,7 +46,7 @@ class BatchDeleteImageRequest(EcrModel):
     """
 
 
-class BatchDeleteImageResponse(EcrResponse):
+class BatchDeleteImageResponse(ServiceResponse):
     """Result of the BatchDeleteImage operation."""
 
     image_ids: list[ImageIdentifier] = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.image import Image
 from ..shapes.image_failure import ImageFailure
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class BatchGetImageRequest(EcrModel):
+class BatchGetImageRequest(ServiceModel):
     """Parameters of the BatchGetImage operation."""
 
     registry_id: str | None = Field(
@@ -51,7 +51,7 @@ class BatchGetImageRequest(EcrModel):
     """The accepted media types for the request."""
 
 
-class BatchGetImageResponse(EcrResponse):
+class BatchGetImageResponse(ServiceResponse):
     """Result of the BatchGetImage operation."""
 
     images: list[Image] = Field(

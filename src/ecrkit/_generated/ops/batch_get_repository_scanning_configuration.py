@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ScanFrequencyValue, ScanningConfigurationFailureCodeValue
 from ..shapes.scanning_repository_filter import ScanningRepositoryFilter
@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-class BatchGetRepositoryScanningConfigurationRequest(EcrModel):
+class BatchGetRepositoryScanningConfigurationRequest(ServiceModel):
     """Parameters of the BatchGetRepositoryScanningConfiguration operation."""
 
     repository_names: Annotated[list[Annotated[str, Field(min_length=2)]], Field(min_length=1)] = (
@@ -28,7 +28,7 @@ class BatchGetRepositoryScanningConfigurationRequest(EcrModel):
     """One or more repository names to get the scanning configuration for."""
 
 
-class RepositoryScanningConfiguration(EcrModel):
+class RepositoryScanningConfiguration(ServiceModel):
     """The details of the scanning configuration for a repository."""
 
     repository_arn: str | None = Field(
@@ -59,7 +59,7 @@ class RepositoryScanningConfiguration(EcrModel):
     """The scan filters applied to the repository."""
 
 
-class RepositoryScanningConfigurationFailure(EcrModel):
+class RepositoryScanningConfigurationFailure(ServiceModel):
     """
     The details about any failures associated with the scanning configuration of a
     repository.
@@ -81,7 +81,7 @@ class RepositoryScanningConfigurationFailure(EcrModel):
     """The reason for the failure."""
 
 
-class BatchGetRepositoryScanningConfigurationResponse(EcrResponse):
+class BatchGetRepositoryScanningConfigurationResponse(ServiceResponse):
     """Result of the BatchGetRepositoryScanningConfiguration operation."""
 
     scanning_configurations: list[RepositoryScanningConfiguration] = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "CompleteLayerUploadRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class CompleteLayerUploadRequest(EcrModel):
+class CompleteLayerUploadRequest(ServiceModel):
     """Parameters of the CompleteLayerUpload operation."""
 
     registry_id: str | None = Field(
@@ -41,7 +41,7 @@ class CompleteLayerUploadRequest(EcrModel):
     """The sha256 digest of the image layer."""
 
 
-class CompleteLayerUploadResponse(EcrResponse):
+class CompleteLayerUploadResponse(ServiceResponse):
     """Result of the CompleteLayerUpload operation."""
 
     registry_id: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import UpstreamRegistryValue
 
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class CreatePullThroughCacheRuleRequest(EcrModel):
+class CreatePullThroughCacheRuleRequest(ServiceModel):
     """Parameters of the CreatePullThroughCacheRule operation."""
 
     ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(
@@ -75,7 +75,7 @@ class CreatePullThroughCacheRuleRequest(EcrModel):
     """
 
 
-class CreatePullThroughCacheRuleResponse(EcrResponse):
+class CreatePullThroughCacheRuleResponse(ServiceResponse):
     """Result of the CreatePullThroughCacheRule operation."""
 
     ecr_repository_prefix: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ImageTagMutabilityValue
 from ..shapes.encryption_configuration import EncryptionConfiguration
@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 
-class CreateRepositoryRequest(EcrModel):
+class CreateRepositoryRequest(ServiceModel):
     """Parameters of the CreateRepository operation."""
 
     registry_id: str | None = Field(
@@ -96,7 +96,7 @@ class CreateRepositoryRequest(EcrModel):
     """
 
 
-class CreateRepositoryResponse(EcrResponse):
+class CreateRepositoryResponse(ServiceResponse):
     """Result of the CreateRepository operation."""
 
     repository: Repository | None = Field(

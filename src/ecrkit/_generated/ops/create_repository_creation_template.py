@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ImageTagMutabilityValue, RCTAppliedForValue
 from ..shapes.encryption_configuration_for_repository_creation_template import (
@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-class CreateRepositoryCreationTemplateRequest(EcrModel):
+class CreateRepositoryCreationTemplateRequest(ServiceModel):
     """Parameters of the CreateRepositoryCreationTemplate operation."""
 
     prefix: Annotated[str, Field(min_length=1)] = Field(
@@ -116,7 +116,7 @@ class CreateRepositoryCreationTemplateRequest(EcrModel):
     """
 
 
-class CreateRepositoryCreationTemplateResponse(EcrResponse):
+class CreateRepositoryCreationTemplateResponse(ServiceResponse):
     """Result of the CreateRepositoryCreationTemplate operation."""
 
     registry_id: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "DeleteLifecyclePolicyRequest",
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class DeleteLifecyclePolicyRequest(EcrModel):
+class DeleteLifecyclePolicyRequest(ServiceModel):
     """Parameters of the DeleteLifecyclePolicy operation."""
 
     registry_id: str | None = Field(
@@ -31,7 +31,7 @@ class DeleteLifecyclePolicyRequest(EcrModel):
     """The name of the repository."""
 
 
-class DeleteLifecyclePolicyResponse(EcrResponse):
+class DeleteLifecyclePolicyResponse(ServiceResponse):
     """Result of the DeleteLifecyclePolicy operation."""
 
     registry_id: str | None = Field(

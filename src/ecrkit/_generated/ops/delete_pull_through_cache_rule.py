@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "DeletePullThroughCacheRuleRequest",
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class DeletePullThroughCacheRuleRequest(EcrModel):
+class DeletePullThroughCacheRuleRequest(ServiceModel):
     """Parameters of the DeletePullThroughCacheRule operation."""
 
     ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(
@@ -35,7 +35,7 @@ class DeletePullThroughCacheRuleRequest(EcrModel):
     """
 
 
-class DeletePullThroughCacheRuleResponse(EcrResponse):
+class DeletePullThroughCacheRuleResponse(ServiceResponse):
     """Result of the DeletePullThroughCacheRule operation."""
 
     ecr_repository_prefix: str | None = Field(

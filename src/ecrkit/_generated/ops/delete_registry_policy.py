@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "DeleteRegistryPolicyRequest",
@@ -11,11 +11,11 @@ __all__ = [
 ]
 
 
-class DeleteRegistryPolicyRequest(EcrModel):
+class DeleteRegistryPolicyRequest(ServiceModel):
     """Parameters of the DeleteRegistryPolicy operation."""
 
 
-class DeleteRegistryPolicyResponse(EcrResponse):
+class DeleteRegistryPolicyResponse(ServiceResponse):
     """Result of the DeleteRegistryPolicy operation."""
 
     registry_id: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.repository_creation_template import RepositoryCreationTemplate
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class DeleteRepositoryCreationTemplateRequest(EcrModel):
+class DeleteRepositoryCreationTemplateRequest(ServiceModel):
     """Parameters of the DeleteRepositoryCreationTemplate operation."""
 
     prefix: Annotated[str, Field(min_length=1)] = Field(
@@ -24,7 +24,7 @@ class DeleteRepositoryCreationTemplateRequest(EcrModel):
     """The repository namespace prefix associated with the repository creation template."""
 
 
-class DeleteRepositoryCreationTemplateResponse(EcrResponse):
+class DeleteRepositoryCreationTemplateResponse(ServiceResponse):
     """Result of the DeleteRepositoryCreationTemplate operation."""
 
     registry_id: str | None = Field(

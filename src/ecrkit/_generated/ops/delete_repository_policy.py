@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "DeleteRepositoryPolicyRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class DeleteRepositoryPolicyRequest(EcrModel):
+class DeleteRepositoryPolicyRequest(ServiceModel):
     """Parameters of the DeleteRepositoryPolicy operation."""
 
     registry_id: str | None = Field(
@@ -34,7 +34,7 @@ class DeleteRepositoryPolicyRequest(EcrModel):
     """
 
 
-class DeleteRepositoryPolicyResponse(EcrResponse):
+class DeleteRepositoryPolicyResponse(ServiceResponse):
     """Result of the DeleteRepositoryPolicy operation."""
 
     registry_id: str | None = Field(

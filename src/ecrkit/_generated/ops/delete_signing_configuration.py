@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.signing_configuration import SigningConfiguration
 
@@ -13,11 +13,11 @@ __all__ = [
 ]
 
 
-class DeleteSigningConfigurationRequest(EcrModel):
+class DeleteSigningConfigurationRequest(ServiceModel):
     """Parameters of the DeleteSigningConfiguration operation."""
 
 
-class DeleteSigningConfigurationResponse(EcrResponse):
+class DeleteSigningConfigurationResponse(ServiceResponse):
     """Result of the DeleteSigningConfiguration operation."""
 
     registry_id: str | None = Field(

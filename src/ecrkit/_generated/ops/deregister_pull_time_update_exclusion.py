@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "DeregisterPullTimeUpdateExclusionRequest",
@@ -11,14 +11,14 @@ __all__ = [
 ]
 
 
-class DeregisterPullTimeUpdateExclusionRequest(EcrModel):
+class DeregisterPullTimeUpdateExclusionRequest(ServiceModel):
     """Parameters of the DeregisterPullTimeUpdateExclusion operation."""
 
     principal_arn: str = Field(validation_alias="principalArn", serialization_alias="principalArn")
     """The ARN of the IAM principal to remove from the pull time update exclusion list."""
 
 
-class DeregisterPullTimeUpdateExclusionResponse(EcrResponse):
+class DeregisterPullTimeUpdateExclusionResponse(ServiceResponse):
     """Result of the DeregisterPullTimeUpdateExclusion operation."""
 
     principal_arn: str | None = Field(

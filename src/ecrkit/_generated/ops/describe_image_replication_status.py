@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ReplicationStatusValue
 from ..shapes.image_identifier import ImageIdentifier
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class DescribeImageReplicationStatusRequest(EcrModel):
+class DescribeImageReplicationStatusRequest(ServiceModel):
     """Parameters of the DescribeImageReplicationStatus operation."""
 
     repository_name: Annotated[str, Field(min_length=2)] = Field(
@@ -37,7 +37,7 @@ class DescribeImageReplicationStatusRequest(EcrModel):
     """
 
 
-class ImageReplicationStatus(EcrModel):
+class ImageReplicationStatus(ServiceModel):
     """The status of the replication process for an image."""
 
     region: str | None = Field(
@@ -64,7 +64,7 @@ class ImageReplicationStatus(EcrModel):
     """The failure code for a replication that has failed."""
 
 
-class DescribeImageReplicationStatusResponse(EcrResponse):
+class DescribeImageReplicationStatusResponse(ServiceResponse):
     """Result of the DescribeImageReplicationStatus operation."""
 
     repository_name: str | None = Field(

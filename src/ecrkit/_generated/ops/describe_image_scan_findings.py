@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import FindingSeverityValue
 from ..shapes.image_identifier import ImageIdentifier
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-class Attribute(EcrModel):
+class Attribute(ServiceModel):
     """This data type is used in the ImageScanFinding data type."""
 
     key: str | None = Field(default=None, validation_alias="key", serialization_alias="key")
@@ -43,7 +43,7 @@ class Attribute(EcrModel):
     """The value assigned to the attribute key."""
 
 
-class AwsEcrContainerImageDetails(EcrModel):
+class AwsEcrContainerImageDetails(ServiceModel):
     """The image details of the Amazon ECR container image."""
 
     architecture: str | None = Field(
@@ -99,7 +99,7 @@ class AwsEcrContainerImageDetails(EcrModel):
     """The name of the repository the Amazon ECR container image resides in."""
 
 
-class CvssScore(EcrModel):
+class CvssScore(ServiceModel):
     """The CVSS score for a finding."""
 
     base_score: float | None = Field(
@@ -123,7 +123,7 @@ class CvssScore(EcrModel):
     """The version of CVSS used for the score."""
 
 
-class CvssScoreAdjustment(EcrModel):
+class CvssScoreAdjustment(ServiceModel):
     """Details on adjustments Amazon Inspector made to the CVSS score for a finding."""
 
     metric: str | None = Field(
@@ -137,7 +137,7 @@ class CvssScoreAdjustment(EcrModel):
     """The reason the CVSS score has been adjustment."""
 
 
-class CvssScoreDetails(EcrModel):
+class CvssScoreDetails(ServiceModel):
     """Information about the CVSS score."""
 
     adjustments: list[CvssScoreAdjustment] = Field(
@@ -169,7 +169,7 @@ class CvssScoreDetails(EcrModel):
     """The CVSS version used in scoring."""
 
 
-class DescribeImageScanFindingsRequest(EcrModel):
+class DescribeImageScanFindingsRequest(ServiceModel):
     """Parameters of the DescribeImageScanFindings operation."""
 
     registry_id: str | None = Field(
@@ -214,7 +214,7 @@ class DescribeImageScanFindingsRequest(EcrModel):
     """
 
 
-class ImageScanFinding(EcrModel):
+class ImageScanFinding(ServiceModel):
     """Contains information about an image scan finding."""
 
     name: str | None = Field(default=None, validation_alias="name", serialization_alias="name")
@@ -241,7 +241,7 @@ class ImageScanFinding(EcrModel):
     """A collection of attributes of the host from which the finding is generated."""
 
 
-class VulnerablePackage(EcrModel):
+class VulnerablePackage(ServiceModel):
     """Information on the vulnerable package identified by a finding."""
 
     arch: str | None = Field(default=None, validation_alias="arch", serialization_alias="arch")
@@ -284,7 +284,7 @@ class VulnerablePackage(EcrModel):
     """The version of the package that contains the vulnerability fix."""
 
 
-class PackageVulnerabilityDetails(EcrModel):
+class PackageVulnerabilityDetails(ServiceModel):
     """Information about a package vulnerability finding."""
 
     cvss: list[CvssScore] = Field(
@@ -347,7 +347,7 @@ class PackageVulnerabilityDetails(EcrModel):
     """The packages impacted by this vulnerability."""
 
 
-class Recommendation(EcrModel):
+class Recommendation(ServiceModel):
     """Details about the recommended course of action to remediate the finding."""
 
     url: str | None = Field(default=None, validation_alias="url", serialization_alias="url")
@@ -357,7 +357,7 @@ class Recommendation(EcrModel):
     """The recommended course of action to remediate the finding."""
 
 
-class Remediation(EcrModel):
+class Remediation(ServiceModel):
     """Information on how to remediate a finding."""
 
     recommendation: Recommendation | None = Field(
@@ -369,7 +369,7 @@ class Remediation(EcrModel):
     """
 
 
-class ResourceDetails(EcrModel):
+class ResourceDetails(ServiceModel):
     """Contains details about the resource involved in the finding."""
 
     aws_ecr_container_image: AwsEcrContainerImageDetails | None = Field(
@@ -383,7 +383,7 @@ class ResourceDetails(EcrModel):
     """
 
 
-class Resource(EcrModel):
+class Resource(ServiceModel):
     """Details about the resource involved in a finding."""
 
     details: ResourceDetails | None = Field(
@@ -403,7 +403,7 @@ class Resource(EcrModel):
     """The type of resource."""
 
 
-class ScoreDetails(EcrModel):
+class ScoreDetails(ServiceModel):
     """Information about the Amazon Inspector score given to a finding."""
 
     cvss: CvssScoreDetails | None = Field(
@@ -412,7 +412,7 @@ class ScoreDetails(EcrModel):
     """An object that contains details about the CVSS score given to a finding."""
 
 
-class EnhancedImageScanFinding(EcrModel):
+class EnhancedImageScanFinding(ServiceModel):
     """
     The details of an enhanced image scan. This is returned when enhanced scanning is
     enabled for your private registry.
@@ -506,7 +506,7 @@ class EnhancedImageScanFinding(EcrModel):
     """If a finding discovered in your environment has an exploit available."""
 
 
-class ImageScanFindings(EcrModel):
+class ImageScanFindings(ServiceModel):
     """The details of an image scan."""
 
     image_scan_completed_at: _types.Timestamp | None = Field(
@@ -545,7 +545,7 @@ class ImageScanFindings(EcrModel):
     """Details about the enhanced scan findings from Amazon Inspector."""
 
 
-class DescribeImageScanFindingsResponse(EcrResponse):
+class DescribeImageScanFindingsResponse(ServiceResponse):
     """Result of the DescribeImageScanFindings operation."""
 
     registry_id: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import SigningStatusValue
 from ..shapes.image_identifier import ImageIdentifier
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class DescribeImageSigningStatusRequest(EcrModel):
+class DescribeImageSigningStatusRequest(ServiceModel):
     """Parameters of the DescribeImageSigningStatus operation."""
 
     repository_name: Annotated[str, Field(min_length=2)] = Field(
@@ -38,7 +38,7 @@ class DescribeImageSigningStatusRequest(EcrModel):
     """
 
 
-class ImageSigningStatus(EcrModel):
+class ImageSigningStatus(ServiceModel):
     """The signing status for an image. Each status corresponds to a signing profile."""
 
     signing_profile_arn: str | None = Field(
@@ -65,7 +65,7 @@ class ImageSigningStatus(EcrModel):
     """The image's signing status. Possible values are:"""
 
 
-class DescribeImageSigningStatusResponse(EcrResponse):
+class DescribeImageSigningStatusResponse(ServiceResponse):
     """Result of the DescribeImageSigningStatus operation."""
 
     repository_name: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import (
     FindingSeverityValue,
@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-class DescribeImagesFilter(EcrModel):
+class DescribeImagesFilter(ServiceModel):
     """An object representing a filter on a DescribeImages operation."""
 
     tag_status: TagStatusValue | str | None = Field(
@@ -47,7 +47,7 @@ class DescribeImagesFilter(EcrModel):
     """
 
 
-class DescribeImagesRequest(EcrModel):
+class DescribeImagesRequest(ServiceModel):
     """Parameters of the DescribeImages operation."""
 
     registry_id: str | None = Field(
@@ -100,7 +100,7 @@ class DescribeImagesRequest(EcrModel):
     """The filter key and value with which to filter your DescribeImages results."""
 
 
-class ImageScanFindingsSummary(EcrModel):
+class ImageScanFindingsSummary(ServiceModel):
     """A summary of the last completed image scan."""
 
     image_scan_completed_at: _types.Timestamp | None = Field(
@@ -125,7 +125,7 @@ class ImageScanFindingsSummary(EcrModel):
     """The image vulnerability counts, sorted by severity."""
 
 
-class ImageDetail(EcrModel):
+class ImageDetail(ServiceModel):
     """An object that describes an image returned by a DescribeImages operation."""
 
     registry_id: str | None = Field(
@@ -229,7 +229,7 @@ class ImageDetail(EcrModel):
     """
 
 
-class DescribeImagesResponse(EcrResponse):
+class DescribeImagesResponse(ServiceResponse):
     """Result of the DescribeImages operation."""
 
     image_details: list[ImageDetail] = Field(

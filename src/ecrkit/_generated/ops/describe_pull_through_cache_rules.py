@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import UpstreamRegistryValue
 
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class DescribePullThroughCacheRulesRequest(EcrModel):
+class DescribePullThroughCacheRulesRequest(ServiceModel):
     """Parameters of the DescribePullThroughCacheRules operation."""
 
     registry_id: str | None = Field(
@@ -69,7 +69,7 @@ class DescribePullThroughCacheRulesRequest(EcrModel):
     """
 
 
-class PullThroughCacheRule(EcrModel):
+class PullThroughCacheRule(ServiceModel):
     """The details of a pull through cache rule."""
 
     ecr_repository_prefix: str | None = Field(
@@ -136,7 +136,7 @@ class PullThroughCacheRule(EcrModel):
     """
 
 
-class DescribePullThroughCacheRulesResponse(EcrResponse):
+class DescribePullThroughCacheRulesResponse(ServiceResponse):
     """Result of the DescribePullThroughCacheRules operation."""
 
     pull_through_cache_rules: list[PullThroughCacheRule] = Field(

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.replication_configuration import ReplicationConfiguration
 
@@ -13,11 +13,11 @@ __all__ = [
 ]
 
 
-class DescribeRegistryRequest(EcrModel):
+class DescribeRegistryRequest(ServiceModel):
     """Parameters of the DescribeRegistry operation."""
 
 
-class DescribeRegistryResponse(EcrResponse):
+class DescribeRegistryResponse(ServiceResponse):
     """Result of the DescribeRegistry operation."""
 
     registry_id: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ReplicationBackfillResultStatusValue, ReplicationBackfillStatusValue
 from ..shapes.image_identifier import ImageIdentifier
@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 
-class DescribeReplicationBackfillResultsRequest(EcrModel):
+class DescribeReplicationBackfillResultsRequest(ServiceModel):
     """Parameters of the DescribeReplicationBackfillResults operation."""
 
     registry_id: str | None = Field(
@@ -74,7 +74,7 @@ class DescribeReplicationBackfillResultsRequest(EcrModel):
     """
 
 
-class ReplicationBackfillResult(EcrModel):
+class ReplicationBackfillResult(ServiceModel):
     """
     An object representing the result of a single replication during a replication
     backfill. Each image and tag combination is replicated as a single replication.
@@ -113,7 +113,7 @@ class ReplicationBackfillResult(EcrModel):
     """
 
 
-class DescribeReplicationBackfillResultsResponse(EcrResponse):
+class DescribeReplicationBackfillResultsResponse(ServiceResponse):
     """Result of the DescribeReplicationBackfillResults operation."""
 
     registry_id: str | None = Field(

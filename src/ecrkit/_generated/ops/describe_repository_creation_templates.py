@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.repository_creation_template import RepositoryCreationTemplate
 
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class DescribeRepositoryCreationTemplatesRequest(EcrModel):
+class DescribeRepositoryCreationTemplatesRequest(ServiceModel):
     """Parameters of the DescribeRepositoryCreationTemplates operation."""
 
     prefixes: list[Annotated[str, Field(min_length=1)]] | None = Field(
@@ -55,7 +55,7 @@ class DescribeRepositoryCreationTemplatesRequest(EcrModel):
     """
 
 
-class DescribeRepositoryCreationTemplatesResponse(EcrResponse):
+class DescribeRepositoryCreationTemplatesResponse(ServiceResponse):
     """Result of the DescribeRepositoryCreationTemplates operation."""
 
     registry_id: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "GetAccountSettingRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class GetAccountSettingRequest(EcrModel):
+class GetAccountSettingRequest(ServiceModel):
     """Parameters of the GetAccountSetting operation."""
 
     name: Annotated[str, Field(min_length=1)] = Field(
@@ -25,7 +25,7 @@ class GetAccountSettingRequest(EcrModel):
     """
 
 
-class GetAccountSettingResponse(EcrResponse):
+class GetAccountSettingResponse(ServiceResponse):
     """Result of the GetAccountSetting operation."""
 
     name: str | None = Field(default=None, validation_alias="name", serialization_alias="name")

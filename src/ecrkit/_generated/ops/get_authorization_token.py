@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "AuthorizationData",
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class AuthorizationData(EcrModel):
+class AuthorizationData(ServiceModel):
     """An object representing authorization data for an Amazon ECR registry."""
 
     authorization_token: str | None = Field(
@@ -49,7 +49,7 @@ class AuthorizationData(EcrModel):
     """
 
 
-class GetAuthorizationTokenRequest(EcrModel):
+class GetAuthorizationTokenRequest(ServiceModel):
     """Parameters of the GetAuthorizationToken operation."""
 
     registry_ids: Annotated[list[str], Field(min_length=1)] | None = Field(
@@ -62,7 +62,7 @@ class GetAuthorizationTokenRequest(EcrModel):
     """
 
 
-class GetAuthorizationTokenResponse(EcrResponse):
+class GetAuthorizationTokenResponse(ServiceResponse):
     """Result of the GetAuthorizationToken operation."""
 
     authorization_data: list[AuthorizationData] = Field(

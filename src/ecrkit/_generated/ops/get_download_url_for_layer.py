@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "GetDownloadUrlForLayerRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class GetDownloadUrlForLayerRequest(EcrModel):
+class GetDownloadUrlForLayerRequest(ServiceModel):
     """Parameters of the GetDownloadUrlForLayer operation."""
 
     registry_id: str | None = Field(
@@ -34,7 +34,7 @@ class GetDownloadUrlForLayerRequest(EcrModel):
     """The digest of the image layer to download."""
 
 
-class GetDownloadUrlForLayerResponse(EcrResponse):
+class GetDownloadUrlForLayerResponse(ServiceResponse):
     """Result of the GetDownloadUrlForLayer operation."""
 
     download_url: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "GetLifecyclePolicyRequest",
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class GetLifecyclePolicyRequest(EcrModel):
+class GetLifecyclePolicyRequest(ServiceModel):
     """Parameters of the GetLifecyclePolicy operation."""
 
     registry_id: str | None = Field(
@@ -31,7 +31,7 @@ class GetLifecyclePolicyRequest(EcrModel):
     """The name of the repository."""
 
 
-class GetLifecyclePolicyResponse(EcrResponse):
+class GetLifecyclePolicyResponse(ServiceResponse):
     """Result of the GetLifecyclePolicy operation."""
 
     registry_id: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import (
     ImageActionTypeValue,
@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-class LifecyclePolicyPreviewFilter(EcrModel):
+class LifecyclePolicyPreviewFilter(ServiceModel):
     """The filter for the lifecycle policy preview."""
 
     tag_status: TagStatusValue | str | None = Field(
@@ -37,7 +37,7 @@ class LifecyclePolicyPreviewFilter(EcrModel):
     """The tag status of the image."""
 
 
-class GetLifecyclePolicyPreviewRequest(EcrModel):
+class GetLifecyclePolicyPreviewRequest(ServiceModel):
     """Parameters of the GetLifecyclePolicyPreview operation."""
 
     registry_id: str | None = Field(
@@ -94,7 +94,7 @@ class GetLifecyclePolicyPreviewRequest(EcrModel):
     """
 
 
-class LifecyclePolicyRuleAction(EcrModel):
+class LifecyclePolicyRuleAction(ServiceModel):
     """The type of action to be taken."""
 
     type: ImageActionTypeValue | str | None = Field(
@@ -113,7 +113,7 @@ class LifecyclePolicyRuleAction(EcrModel):
     """
 
 
-class LifecyclePolicyPreviewResult(EcrModel):
+class LifecyclePolicyPreviewResult(ServiceModel):
     """The result of the lifecycle policy preview."""
 
     image_tags: list[str] = Field(
@@ -154,7 +154,7 @@ class LifecyclePolicyPreviewResult(EcrModel):
     """The storage class of the image."""
 
 
-class TransitioningImageTotalCount(EcrModel):
+class TransitioningImageTotalCount(ServiceModel):
     """The total count of images transitioning to a storage class."""
 
     target_storage_class: LifecyclePolicyTargetStorageClassValue | str | None = Field(
@@ -170,7 +170,7 @@ class TransitioningImageTotalCount(EcrModel):
     """The total number of images transitioning to the storage class."""
 
 
-class LifecyclePolicyPreviewSummary(EcrModel):
+class LifecyclePolicyPreviewSummary(ServiceModel):
     """The summary of the lifecycle policy preview request."""
 
     expiring_image_total_count: int | None = Field(
@@ -191,7 +191,7 @@ class LifecyclePolicyPreviewSummary(EcrModel):
     """
 
 
-class GetLifecyclePolicyPreviewResponse(EcrResponse):
+class GetLifecyclePolicyPreviewResponse(ServiceResponse):
     """Result of the GetLifecyclePolicyPreview operation."""
 
     registry_id: str | None = Field(

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "GetRegistryPolicyRequest",
@@ -11,11 +11,11 @@ __all__ = [
 ]
 
 
-class GetRegistryPolicyRequest(EcrModel):
+class GetRegistryPolicyRequest(ServiceModel):
     """Parameters of the GetRegistryPolicy operation."""
 
 
-class GetRegistryPolicyResponse(EcrResponse):
+class GetRegistryPolicyResponse(ServiceResponse):
     """Result of the GetRegistryPolicy operation."""
 
     registry_id: str | None = Field(

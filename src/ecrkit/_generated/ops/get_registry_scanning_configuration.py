@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.registry_scanning_configuration import RegistryScanningConfiguration
 
@@ -13,11 +13,11 @@ __all__ = [
 ]
 
 
-class GetRegistryScanningConfigurationRequest(EcrModel):
+class GetRegistryScanningConfigurationRequest(ServiceModel):
     """Parameters of the GetRegistryScanningConfiguration operation."""
 
 
-class GetRegistryScanningConfigurationResponse(EcrResponse):
+class GetRegistryScanningConfigurationResponse(ServiceResponse):
     """Result of the GetRegistryScanningConfiguration operation."""
 
     registry_id: str | None = Field(

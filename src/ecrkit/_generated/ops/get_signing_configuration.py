@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.signing_configuration import SigningConfiguration
 
@@ -13,11 +13,11 @@ __all__ = [
 ]
 
 
-class GetSigningConfigurationRequest(EcrModel):
+class GetSigningConfigurationRequest(ServiceModel):
     """Parameters of the GetSigningConfiguration operation."""
 
 
-class GetSigningConfigurationResponse(EcrResponse):
+class GetSigningConfigurationResponse(ServiceResponse):
     """Result of the GetSigningConfiguration operation."""
 
     registry_id: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "InitiateLayerUploadRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class InitiateLayerUploadRequest(EcrModel):
+class InitiateLayerUploadRequest(ServiceModel):
     """Parameters of the InitiateLayerUpload operation."""
 
     registry_id: str | None = Field(
@@ -31,7 +31,7 @@ class InitiateLayerUploadRequest(EcrModel):
     """The name of the repository to which you intend to upload layers."""
 
 
-class InitiateLayerUploadResponse(EcrResponse):
+class InitiateLayerUploadResponse(ServiceResponse):
     """Result of the InitiateLayerUpload operation."""
 
     upload_id: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ArtifactStatusFilterValue, ArtifactStatusValue
 
@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-class ImageReferrer(EcrModel):
+class ImageReferrer(ServiceModel):
     """An object representing an artifact associated with a subject image."""
 
     digest: str | None = Field(
@@ -51,7 +51,7 @@ class ImageReferrer(EcrModel):
     """The status of the artifact. Valid values are ACTIVE, ARCHIVED, or ACTIVATING."""
 
 
-class ListImageReferrersFilter(EcrModel):
+class ListImageReferrersFilter(ServiceModel):
     """An object representing a filter on a ListImageReferrers operation."""
 
     artifact_types: list[Annotated[str, Field(min_length=1)]] | None = Field(
@@ -69,14 +69,14 @@ class ListImageReferrersFilter(EcrModel):
     """
 
 
-class SubjectIdentifier(EcrModel):
+class SubjectIdentifier(ServiceModel):
     """An object that identifies an image subject."""
 
     image_digest: str = Field(validation_alias="imageDigest", serialization_alias="imageDigest")
     """The digest of the image."""
 
 
-class ListImageReferrersRequest(EcrModel):
+class ListImageReferrersRequest(ServiceModel):
     """Parameters of the ListImageReferrers operation."""
 
     registry_id: str | None = Field(
@@ -133,7 +133,7 @@ class ListImageReferrersRequest(EcrModel):
     """
 
 
-class ListImageReferrersResponse(EcrResponse):
+class ListImageReferrersResponse(ServiceResponse):
     """Result of the ListImageReferrers operation."""
 
     referrers: list[ImageReferrer] = Field(

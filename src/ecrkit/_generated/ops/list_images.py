@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ImageStatusFilterValue, TagStatusValue
 from ..shapes.image_identifier import ImageIdentifier
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class ListImagesFilter(EcrModel):
+class ListImagesFilter(ServiceModel):
     """An object representing a filter on a ListImages operation."""
 
     tag_status: TagStatusValue | str | None = Field(
@@ -36,7 +36,7 @@ class ListImagesFilter(EcrModel):
     """
 
 
-class ListImagesRequest(EcrModel):
+class ListImagesRequest(ServiceModel):
     """Parameters of the ListImages operation."""
 
     registry_id: str | None = Field(
@@ -82,7 +82,7 @@ class ListImagesRequest(EcrModel):
     """The filter key and value with which to filter your ListImages results."""
 
 
-class ListImagesResponse(EcrResponse):
+class ListImagesResponse(ServiceResponse):
     """Result of the ListImages operation."""
 
     image_ids: list[ImageIdentifier] = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "ListPullTimeUpdateExclusionsRequest",
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class ListPullTimeUpdateExclusionsRequest(EcrModel):
+class ListPullTimeUpdateExclusionsRequest(ServiceModel):
     """Parameters of the ListPullTimeUpdateExclusions operation."""
 
     max_results: Annotated[int, Field(ge=1)] | None = Field(
@@ -43,7 +43,7 @@ class ListPullTimeUpdateExclusionsRequest(EcrModel):
     """
 
 
-class ListPullTimeUpdateExclusionsResponse(EcrResponse):
+class ListPullTimeUpdateExclusionsResponse(ServiceResponse):
     """Result of the ListPullTimeUpdateExclusions operation."""
 
     pull_time_update_exclusions: list[str] = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ReplicationBackfillStatusValue
 from ..shapes.replication_backfill_progress import ReplicationBackfillProgress
@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-class ListReplicationBackfillsRequest(EcrModel):
+class ListReplicationBackfillsRequest(ServiceModel):
     """Parameters of the ListReplicationBackfills operation."""
 
     registry_id: str | None = Field(
@@ -57,7 +57,7 @@ class ListReplicationBackfillsRequest(EcrModel):
     """
 
 
-class ReplicationBackfillSummary(EcrModel):
+class ReplicationBackfillSummary(ServiceModel):
     """
     An object representing a summary of a replication backfill, including its status,
     destination, progress, and start and end times.
@@ -113,7 +113,7 @@ class ReplicationBackfillSummary(EcrModel):
     """
 
 
-class ListReplicationBackfillsResponse(EcrResponse):
+class ListReplicationBackfillsResponse(ServiceResponse):
     """Result of the ListReplicationBackfills operation."""
 
     registry_id: str | None = Field(

@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.tag import Tag
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class ListTagsForResourceRequest(EcrModel):
+class ListTagsForResourceRequest(ServiceModel):
     """Parameters of the ListTagsForResource operation."""
 
     resource_arn: str = Field(validation_alias="resourceArn", serialization_alias="resourceArn")
@@ -24,7 +24,7 @@ class ListTagsForResourceRequest(EcrModel):
     """
 
 
-class ListTagsForResourceResponse(EcrResponse):
+class ListTagsForResourceResponse(ServiceResponse):
     """Result of the ListTagsForResource operation."""
 
     tags: list[Tag] = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "PutAccountSettingRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class PutAccountSettingRequest(EcrModel):
+class PutAccountSettingRequest(ServiceModel):
     """Parameters of the PutAccountSetting operation."""
 
     name: Annotated[str, Field(min_length=1)] = Field(
@@ -32,7 +32,7 @@ class PutAccountSettingRequest(EcrModel):
     """
 
 
-class PutAccountSettingResponse(EcrResponse):
+class PutAccountSettingResponse(ServiceResponse):
     """Result of the PutAccountSetting operation."""
 
     name: str | None = Field(default=None, validation_alias="name", serialization_alias="name")

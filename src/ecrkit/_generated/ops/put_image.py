@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.image import Image
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class PutImageRequest(EcrModel):
+class PutImageRequest(ServiceModel):
     """Parameters of the PutImage operation."""
 
     registry_id: str | None = Field(
@@ -59,7 +59,7 @@ class PutImageRequest(EcrModel):
     """The image digest of the image manifest corresponding to the image."""
 
 
-class PutImageResponse(EcrResponse):
+class PutImageResponse(ServiceResponse):
     """Result of the PutImage operation."""
 
     image: Image | None = Field(default=None, validation_alias="image", serialization_alias="image")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.image_scanning_configuration import ImageScanningConfiguration
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class PutImageScanningConfigurationRequest(EcrModel):
+class PutImageScanningConfigurationRequest(ServiceModel):
     """Parameters of the PutImageScanningConfiguration operation."""
 
     registry_id: str | None = Field(
@@ -46,7 +46,7 @@ class PutImageScanningConfigurationRequest(EcrModel):
     """
 
 
-class PutImageScanningConfigurationResponse(EcrResponse):
+class PutImageScanningConfigurationResponse(ServiceResponse):
     """Result of the PutImageScanningConfiguration operation."""
 
     registry_id: str | None = Field(

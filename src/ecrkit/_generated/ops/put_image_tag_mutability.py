@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ImageTagMutabilityValue
 from ..shapes.image_tag_mutability_exclusion_filter import ImageTagMutabilityExclusionFilter
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class PutImageTagMutabilityRequest(EcrModel):
+class PutImageTagMutabilityRequest(ServiceModel):
     """Parameters of the PutImageTagMutability operation."""
 
     registry_id: str | None = Field(
@@ -56,7 +56,7 @@ class PutImageTagMutabilityRequest(EcrModel):
     """
 
 
-class PutImageTagMutabilityResponse(EcrResponse):
+class PutImageTagMutabilityResponse(ServiceResponse):
     """Result of the PutImageTagMutability operation."""
 
     registry_id: str | None = Field(

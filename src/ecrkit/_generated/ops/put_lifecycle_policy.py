@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "PutLifecyclePolicyRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class PutLifecyclePolicyRequest(EcrModel):
+class PutLifecyclePolicyRequest(ServiceModel):
     """Parameters of the PutLifecyclePolicy operation."""
 
     registry_id: str | None = Field(
@@ -35,7 +35,7 @@ class PutLifecyclePolicyRequest(EcrModel):
     """The JSON repository policy text to apply to the repository."""
 
 
-class PutLifecyclePolicyResponse(EcrResponse):
+class PutLifecyclePolicyResponse(ServiceResponse):
     """Result of the PutLifecyclePolicy operation."""
 
     registry_id: str | None = Field(

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "PutRegistryPolicyRequest",
@@ -11,7 +11,7 @@ __all__ = [
 ]
 
 
-class PutRegistryPolicyRequest(EcrModel):
+class PutRegistryPolicyRequest(ServiceModel):
     """Parameters of the PutRegistryPolicy operation."""
 
     policy_text: str = Field(validation_alias="policyText", serialization_alias="policyText")
@@ -22,7 +22,7 @@ class PutRegistryPolicyRequest(EcrModel):
     """
 
 
-class PutRegistryPolicyResponse(EcrResponse):
+class PutRegistryPolicyResponse(ServiceResponse):
     """Result of the PutRegistryPolicy operation."""
 
     registry_id: str | None = Field(

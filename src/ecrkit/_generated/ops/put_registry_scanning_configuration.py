@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ScanTypeValue
 from ..shapes.registry_scanning_configuration import RegistryScanningConfiguration
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class PutRegistryScanningConfigurationRequest(EcrModel):
+class PutRegistryScanningConfigurationRequest(ServiceModel):
     """Parameters of the PutRegistryScanningConfiguration operation."""
 
     scan_type: ScanTypeValue | str | None = Field(
@@ -32,7 +32,7 @@ class PutRegistryScanningConfigurationRequest(EcrModel):
     """
 
 
-class PutRegistryScanningConfigurationResponse(EcrResponse):
+class PutRegistryScanningConfigurationResponse(ServiceResponse):
     """Result of the PutRegistryScanningConfiguration operation."""
 
     registry_scanning_configuration: RegistryScanningConfiguration | None = Field(

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.replication_configuration import ReplicationConfiguration
 
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class PutReplicationConfigurationRequest(EcrModel):
+class PutReplicationConfigurationRequest(ServiceModel):
     """Parameters of the PutReplicationConfiguration operation."""
 
     replication_configuration: ReplicationConfiguration = Field(
@@ -22,7 +22,7 @@ class PutReplicationConfigurationRequest(EcrModel):
     """An object representing the replication configuration for a registry."""
 
 
-class PutReplicationConfigurationResponse(EcrResponse):
+class PutReplicationConfigurationResponse(ServiceResponse):
     """Result of the PutReplicationConfiguration operation."""
 
     replication_configuration: ReplicationConfiguration | None = Field(

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.signing_configuration import SigningConfiguration
 
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class PutSigningConfigurationRequest(EcrModel):
+class PutSigningConfigurationRequest(ServiceModel):
     """Parameters of the PutSigningConfiguration operation."""
 
     signing_configuration: SigningConfiguration = Field(
@@ -22,7 +22,7 @@ class PutSigningConfigurationRequest(EcrModel):
     """The signing configuration to assign to the registry."""
 
 
-class PutSigningConfigurationResponse(EcrResponse):
+class PutSigningConfigurationResponse(ServiceResponse):
     """Result of the PutSigningConfiguration operation."""
 
     signing_configuration: SigningConfiguration | None = Field(

@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "RegisterPullTimeUpdateExclusionRequest",
@@ -12,14 +12,14 @@ __all__ = [
 ]
 
 
-class RegisterPullTimeUpdateExclusionRequest(EcrModel):
+class RegisterPullTimeUpdateExclusionRequest(ServiceModel):
     """Parameters of the RegisterPullTimeUpdateExclusion operation."""
 
     principal_arn: str = Field(validation_alias="principalArn", serialization_alias="principalArn")
     """The ARN of the IAM principal to exclude from having image pull times recorded."""
 
 
-class RegisterPullTimeUpdateExclusionResponse(EcrResponse):
+class RegisterPullTimeUpdateExclusionResponse(ServiceResponse):
     """Result of the RegisterPullTimeUpdateExclusion operation."""
 
     principal_arn: str | None = Field(

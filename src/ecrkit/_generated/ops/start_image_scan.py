@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.image_identifier import ImageIdentifier
 from ..shapes.image_scan_status import ImageScanStatus
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class StartImageScanRequest(EcrModel):
+class StartImageScanRequest(ServiceModel):
     """Parameters of the StartImageScan operation."""
 
     registry_id: str | None = Field(
@@ -36,7 +36,7 @@ class StartImageScanRequest(EcrModel):
     image_id: ImageIdentifier = Field(validation_alias="imageId", serialization_alias="imageId")
 
 
-class StartImageScanResponse(EcrResponse):
+class StartImageScanResponse(ServiceResponse):
     """Result of the StartImageScan operation."""
 
     registry_id: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import LifecyclePolicyPreviewStatusValue
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class StartLifecyclePolicyPreviewRequest(EcrModel):
+class StartLifecyclePolicyPreviewRequest(ServiceModel):
     """Parameters of the StartLifecyclePolicyPreview operation."""
 
     registry_id: str | None = Field(
@@ -42,7 +42,7 @@ class StartLifecyclePolicyPreviewRequest(EcrModel):
     """
 
 
-class StartLifecyclePolicyPreviewResponse(EcrResponse):
+class StartLifecyclePolicyPreviewResponse(ServiceResponse):
     """Result of the StartLifecyclePolicyPreview operation."""
 
     registry_id: str | None = Field(

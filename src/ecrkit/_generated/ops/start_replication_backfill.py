@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ReplicationBackfillStatusValue
 from ..shapes.replication_destination import ReplicationDestination
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class StartReplicationBackfillRequest(EcrModel):
+class StartReplicationBackfillRequest(ServiceModel):
     """Parameters of the StartReplicationBackfill operation."""
 
     registry_id: str | None = Field(
@@ -33,7 +33,7 @@ class StartReplicationBackfillRequest(EcrModel):
     """The destination Region and registry to which the images are replicated."""
 
 
-class StartReplicationBackfillResponse(EcrResponse):
+class StartReplicationBackfillResponse(ServiceResponse):
     """Result of the StartReplicationBackfill operation."""
 
     replication_backfill_id: str | None = Field(

@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ReplicationBackfillStatusValue
 from ..shapes.replication_destination import ReplicationDestination
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class StopReplicationBackfillRequest(EcrModel):
+class StopReplicationBackfillRequest(ServiceModel):
     """Parameters of the StopReplicationBackfill operation."""
 
     registry_id: str | None = Field(
@@ -33,7 +33,7 @@ class StopReplicationBackfillRequest(EcrModel):
     """The ID of the replication backfill to stop."""
 
 
-class StopReplicationBackfillResponse(EcrResponse):
+class StopReplicationBackfillResponse(ServiceResponse):
     """Result of the StopReplicationBackfill operation."""
 
     registry_id: str | None = Field(

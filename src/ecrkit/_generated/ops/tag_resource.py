@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.tag import Tag
 
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class TagResourceRequest(EcrModel):
+class TagResourceRequest(ServiceModel):
     """Parameters of the TagResource operation."""
 
     resource_arn: str = Field(validation_alias="resourceArn", serialization_alias="resourceArn")
@@ -30,5 +30,5 @@ class TagResourceRequest(EcrModel):
     """
 
 
-class TagResourceResponse(EcrResponse):
+class TagResourceResponse(ServiceResponse):
     """Result of the TagResource operation."""

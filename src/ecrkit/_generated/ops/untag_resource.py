@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "UntagResourceRequest",
@@ -11,7 +11,7 @@ __all__ = [
 ]
 
 
-class UntagResourceRequest(EcrModel):
+class UntagResourceRequest(ServiceModel):
     """Parameters of the UntagResource operation."""
 
     resource_arn: str = Field(validation_alias="resourceArn", serialization_alias="resourceArn")
@@ -24,5 +24,5 @@ class UntagResourceRequest(EcrModel):
     """The keys of the tags to be removed."""
 
 
-class UntagResourceResponse(EcrResponse):
+class UntagResourceResponse(ServiceResponse):
     """Result of the UntagResource operation."""

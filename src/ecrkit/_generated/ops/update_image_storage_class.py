@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ImageStatusValue, TargetStorageClassValue
 from ..shapes.image_identifier import ImageIdentifier
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class UpdateImageStorageClassRequest(EcrModel):
+class UpdateImageStorageClassRequest(ServiceModel):
     """Parameters of the UpdateImageStorageClass operation."""
 
     registry_id: str | None = Field(
@@ -41,7 +41,7 @@ class UpdateImageStorageClassRequest(EcrModel):
     """The target storage class for the image."""
 
 
-class UpdateImageStorageClassResponse(EcrResponse):
+class UpdateImageStorageClassResponse(ServiceResponse):
     """Result of the UpdateImageStorageClass operation."""
 
     registry_id: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "UpdatePullThroughCacheRuleRequest",
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class UpdatePullThroughCacheRuleRequest(EcrModel):
+class UpdatePullThroughCacheRuleRequest(ServiceModel):
     """Parameters of the UpdatePullThroughCacheRule operation."""
 
     registry_id: str | None = Field(
@@ -49,7 +49,7 @@ class UpdatePullThroughCacheRuleRequest(EcrModel):
     """
 
 
-class UpdatePullThroughCacheRuleResponse(EcrResponse):
+class UpdatePullThroughCacheRuleResponse(ServiceResponse):
     """Result of the UpdatePullThroughCacheRule operation."""
 
     ecr_repository_prefix: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ImageTagMutabilityValue, RCTAppliedForValue
 from ..shapes.encryption_configuration_for_repository_creation_template import (
@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-class UpdateRepositoryCreationTemplateRequest(EcrModel):
+class UpdateRepositoryCreationTemplateRequest(ServiceModel):
     """Parameters of the UpdateRepositoryCreationTemplate operation."""
 
     prefix: Annotated[str, Field(min_length=1)] = Field(
@@ -117,7 +117,7 @@ class UpdateRepositoryCreationTemplateRequest(EcrModel):
     """
 
 
-class UpdateRepositoryCreationTemplateResponse(EcrResponse):
+class UpdateRepositoryCreationTemplateResponse(ServiceResponse):
     """Result of the UpdateRepositoryCreationTemplate operation."""
 
     registry_id: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "ValidatePullThroughCacheRuleRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class ValidatePullThroughCacheRuleRequest(EcrModel):
+class ValidatePullThroughCacheRuleRequest(ServiceModel):
     """Parameters of the ValidatePullThroughCacheRule operation."""
 
     ecr_repository_prefix: Annotated[str, Field(min_length=2)] = Field(
@@ -30,7 +30,7 @@ class ValidatePullThroughCacheRuleRequest(EcrModel):
     """
 
 
-class ValidatePullThroughCacheRuleResponse(EcrResponse):
+class ValidatePullThroughCacheRuleResponse(ServiceResponse):
     """Result of the ValidatePullThroughCacheRule operation."""
 
     ecr_repository_prefix: str | None = Field(

@@ -3,14 +3,14 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "DeleteReplication",
 ]
 
 
-class DeleteReplication(EcrModel):
+class DeleteReplication(ServiceModel):
     """
     The delete replication configuration for a replication rule. When delete
     replication is enabled, the service replicates image deletions and image tag

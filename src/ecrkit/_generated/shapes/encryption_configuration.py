@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import EncryptionTypeValue
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class EncryptionConfiguration(EcrModel):
+class EncryptionConfiguration(ServiceModel):
     """
     The encryption configuration for the repository. This determines how the contents
     of your repository are encrypted at rest.

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import EncryptionTypeValue
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class EncryptionConfigurationForRepositoryCreationTemplate(EcrModel):
+class EncryptionConfigurationForRepositoryCreationTemplate(ServiceModel):
     """The encryption configuration to associate with the repository creation template."""
 
     encryption_type: EncryptionTypeValue | str = Field(

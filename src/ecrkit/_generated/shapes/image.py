@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..shapes.image_identifier import ImageIdentifier
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class Image(EcrModel):
+class Image(ServiceModel):
     """An object representing an Amazon ECR image."""
 
     registry_id: str | None = Field(

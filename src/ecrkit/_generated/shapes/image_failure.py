@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import ImageFailureCodeValue
 from ..shapes.image_identifier import ImageIdentifier
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class ImageFailure(EcrModel):
+class ImageFailure(ServiceModel):
     """An object representing an Amazon ECR image failure."""
 
     image_id: ImageIdentifier | None = Field(

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "ImageIdentifier",
 ]
 
 
-class ImageIdentifier(EcrModel):
+class ImageIdentifier(ServiceModel):
     """An object with identifying information for an image in an Amazon ECR repository."""
 
     image_digest: str | None = Field(

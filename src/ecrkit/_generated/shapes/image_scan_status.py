@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import ScanStatusValue
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class ImageScanStatus(EcrModel):
+class ImageScanStatus(ServiceModel):
     """The current status of an image scan."""
 
     status: ScanStatusValue | str | None = Field(

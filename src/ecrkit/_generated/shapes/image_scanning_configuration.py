@@ -3,14 +3,14 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "ImageScanningConfiguration",
 ]
 
 
-class ImageScanningConfiguration(EcrModel):
+class ImageScanningConfiguration(ServiceModel):
     """The image scanning configuration for a repository."""
 
     scan_on_push: bool | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import ImageTagMutabilityExclusionFilterTypeValue
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class ImageTagMutabilityExclusionFilter(EcrModel):
+class ImageTagMutabilityExclusionFilter(ServiceModel):
     """
     A filter that specifies which image tags should be excluded from the repository's
     image tag mutability setting.

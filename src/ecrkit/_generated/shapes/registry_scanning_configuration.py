@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import ScanTypeValue
 from ..shapes.registry_scanning_rule import RegistryScanningRule
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class RegistryScanningConfiguration(EcrModel):
+class RegistryScanningConfiguration(ServiceModel):
     """The scanning configuration for a private registry."""
 
     scan_type: ScanTypeValue | str | None = Field(

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import ScanFrequencyValue
 from ..shapes.scanning_repository_filter import ScanningRepositoryFilter
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class RegistryScanningRule(EcrModel):
+class RegistryScanningRule(ServiceModel):
     """The details of a scanning rule for a private registry."""
 
     scan_frequency: ScanFrequencyValue | str = Field(

@@ -4,14 +4,14 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "ReplicationBackfillProgress",
 ]
 
 
-class ReplicationBackfillProgress(EcrModel):
+class ReplicationBackfillProgress(ServiceModel):
     """
     An object representing the progress of a replication backfill, including the
     total, completed, and failed replication counts.

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..shapes.replication_rule import ReplicationRule
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class ReplicationConfiguration(EcrModel):
+class ReplicationConfiguration(ServiceModel):
     """The replication configuration for a registry."""
 
     rules: list[ReplicationRule] = Field(validation_alias="rules", serialization_alias="rules")

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "ReplicationDestination",
 ]
 
 
-class ReplicationDestination(EcrModel):
+class ReplicationDestination(ServiceModel):
     """An array of objects representing the destination for a replication rule."""
 
     region: Annotated[str, Field(min_length=2)] = Field(

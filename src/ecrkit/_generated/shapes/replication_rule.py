@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..shapes.delete_replication import DeleteReplication
 from ..shapes.replication_destination import ReplicationDestination
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class ReplicationRule(EcrModel):
+class ReplicationRule(ServiceModel):
     """
     An array of objects representing the replication destinations and repository
     filters for a replication configuration.

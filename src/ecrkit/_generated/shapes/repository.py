@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import ImageTagMutabilityValue
 from ..shapes.encryption_configuration import EncryptionConfiguration
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class Repository(EcrModel):
+class Repository(ServiceModel):
     """An object representing a repository."""
 
     repository_arn: str | None = Field(

@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import ImageTagMutabilityValue, RCTAppliedForValue
 from ..shapes.encryption_configuration_for_repository_creation_template import (
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class RepositoryCreationTemplate(EcrModel):
+class RepositoryCreationTemplate(ServiceModel):
     """The details of the repository creation template associated with the request."""
 
     prefix: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import RepositoryFilterTypeValue
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class RepositoryFilter(EcrModel):
+class RepositoryFilter(ServiceModel):
     """
     The filter settings used with image replication. Specifying a repository filter
     to a replication rule provides a method for controlling which repositories in a

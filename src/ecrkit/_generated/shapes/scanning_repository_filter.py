@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import ScanningRepositoryFilterTypeValue
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class ScanningRepositoryFilter(EcrModel):
+class ScanningRepositoryFilter(ServiceModel):
     """
     The details of a scanning repository filter. For more information on how to use
     filters, see Using filters in the Amazon Elastic Container Registry User Guide.

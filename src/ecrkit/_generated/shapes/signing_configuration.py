@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..shapes.signing_rule import SigningRule
 
@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-class SigningConfiguration(EcrModel):
+class SigningConfiguration(ServiceModel):
     """
     The signing configuration for a registry, which specifies rules for automatically
     signing images when pushed.

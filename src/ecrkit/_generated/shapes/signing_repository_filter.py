@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..literals import SigningRepositoryFilterTypeValue
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class SigningRepositoryFilter(EcrModel):
+class SigningRepositoryFilter(ServiceModel):
     """
     A repository filter used to determine which repositories have their images
     automatically signed on push. Each filter consists of a filter type and filter

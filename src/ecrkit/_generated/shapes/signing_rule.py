@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 from ..shapes.signing_repository_filter import SigningRepositoryFilter
 
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class SigningRule(EcrModel):
+class SigningRule(ServiceModel):
     """
     A signing rule that specifies a signing profile and optional repository filters.
     When an image is pushed to a matching repository, a signing job is created using

@@ -3,14 +3,14 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "Tag",
 ]
 
 
-class Tag(EcrModel):
+class Tag(ServiceModel):
     """
     The metadata to apply to a resource to help you categorize and organize them.
     Each tag consists of a key and a value, both of which you define. Tag keys can

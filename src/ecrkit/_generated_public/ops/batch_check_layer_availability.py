@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import LayerAvailabilityValue, LayerFailureCodeValue
 
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class BatchCheckLayerAvailabilityRequest(EcrModel):
+class BatchCheckLayerAvailabilityRequest(ServiceModel):
     """Parameters of the BatchCheckLayerAvailability operation."""
 
     registry_id: Annotated[str, Field(min_length=2)] | None = Field(
@@ -41,7 +41,7 @@ class BatchCheckLayerAvailabilityRequest(EcrModel):
     """The digests of the image layers to check."""
 
 
-class Layer(EcrModel):
+class Layer(ServiceModel):
     """An object that represents an Amazon ECR image layer."""
 
     layer_digest: str | None = Field(
@@ -69,7 +69,7 @@ class Layer(EcrModel):
     """
 
 
-class LayerFailure(EcrModel):
+class LayerFailure(ServiceModel):
     """An object that represents an Amazon ECR image layer failure."""
 
     layer_digest: str | None = Field(
@@ -88,7 +88,7 @@ class LayerFailure(EcrModel):
     """The reason for the failure."""
 
 
-class BatchCheckLayerAvailabilityResponse(EcrResponse):
+class BatchCheckLayerAvailabilityResponse(ServiceResponse):
     """Result of the BatchCheckLayerAvailability operation."""
 
     layers: list[Layer] = Field(

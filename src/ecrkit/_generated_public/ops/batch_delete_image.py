@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import ImageFailureCodeValue
 from ..shapes.image_identifier import ImageIdentifier
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class BatchDeleteImageRequest(EcrModel):
+class BatchDeleteImageRequest(ServiceModel):
     """Parameters of the BatchDeleteImage operation."""
 
     registry_id: Annotated[str, Field(min_length=2)] | None = Field(
@@ -44,7 +44,7 @@ class BatchDeleteImageRequest(EcrModel):
     """
 
 
-class ImageFailure(EcrModel):
+class ImageFailure(ServiceModel):
     """An object that represents an Amazon ECR image failure."""
 
     image_id: ImageIdentifier | None = Field(
@@ -63,7 +63,7 @@ class ImageFailure(EcrModel):
     """The reason for the failure."""
 
 
-class BatchDeleteImageResponse(EcrResponse):
+class BatchDeleteImageResponse(ServiceResponse):
     """Result of the BatchDeleteImage operation."""
 
     image_ids: list[ImageIdentifier] = Field(

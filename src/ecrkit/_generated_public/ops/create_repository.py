@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.repository import Repository
 from ..shapes.repository_catalog_data import RepositoryCatalogData
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class CreateRepositoryRequest(EcrModel):
+class CreateRepositoryRequest(ServiceModel):
     """Parameters of the CreateRepository operation."""
 
     repository_name: Annotated[str, Field(min_length=2)] = Field(
@@ -50,7 +50,7 @@ class CreateRepositoryRequest(EcrModel):
     """
 
 
-class CreateRepositoryResponse(EcrResponse):
+class CreateRepositoryResponse(ServiceResponse):
     """Result of the CreateRepository operation."""
 
     repository: Repository | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.repository import Repository
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class DeleteRepositoryRequest(EcrModel):
+class DeleteRepositoryRequest(ServiceModel):
     """Parameters of the DeleteRepository operation."""
 
     registry_id: str | None = Field(
@@ -39,7 +39,7 @@ class DeleteRepositoryRequest(EcrModel):
     """
 
 
-class DeleteRepositoryResponse(EcrResponse):
+class DeleteRepositoryResponse(ServiceResponse):
     """Result of the DeleteRepository operation."""
 
     repository: Repository | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "DescribeImageTagsRequest",
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class DescribeImageTagsRequest(EcrModel):
+class DescribeImageTagsRequest(ServiceModel):
     """Parameters of the DescribeImageTags operation."""
 
     registry_id: str | None = Field(
@@ -59,7 +59,7 @@ class DescribeImageTagsRequest(EcrModel):
     """
 
 
-class ReferencedImageDetail(EcrModel):
+class ReferencedImageDetail(ServiceModel):
     """
     An object that describes the image tag details that are returned by a
     DescribeImageTags action.
@@ -96,7 +96,7 @@ class ReferencedImageDetail(EcrModel):
     """The artifact media type of the image."""
 
 
-class ImageTagDetail(EcrModel):
+class ImageTagDetail(ServiceModel):
     """An object that represents the image tag details for an image."""
 
     image_tag: str | None = Field(
@@ -115,7 +115,7 @@ class ImageTagDetail(EcrModel):
     """An object that describes the details of an image."""
 
 
-class DescribeImageTagsResponse(EcrResponse):
+class DescribeImageTagsResponse(ServiceResponse):
     """Result of the DescribeImageTags operation."""
 
     image_tag_details: list[ImageTagDetail] = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.image_identifier import ImageIdentifier
 
@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 
-class DescribeImagesRequest(EcrModel):
+class DescribeImagesRequest(ServiceModel):
     """Parameters of the DescribeImages operation."""
 
     registry_id: str | None = Field(
@@ -65,7 +65,7 @@ class DescribeImagesRequest(EcrModel):
     """
 
 
-class ImageDetail(EcrModel):
+class ImageDetail(ServiceModel):
     """An object that describes an image that's returned by a DescribeImages operation."""
 
     registry_id: str | None = Field(
@@ -119,7 +119,7 @@ class ImageDetail(EcrModel):
     """The artifact media type of the image."""
 
 
-class DescribeImagesResponse(EcrResponse):
+class DescribeImagesResponse(ServiceResponse):
     """Result of the DescribeImages operation."""
 
     image_details: list[ImageDetail] = Field(

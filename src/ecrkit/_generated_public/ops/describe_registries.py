@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..literals import RegistryAliasStatusValue
 
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class DescribeRegistriesRequest(EcrModel):
+class DescribeRegistriesRequest(ServiceModel):
     """Parameters of the DescribeRegistries operation."""
 
     next_token: str | None = Field(
@@ -46,7 +46,7 @@ class DescribeRegistriesRequest(EcrModel):
     """
 
 
-class RegistryAlias(EcrModel):
+class RegistryAlias(ServiceModel):
     """
     An object representing the aliases for a public registry. A public registry is
     given an alias when it's created. However, a custom alias can be set using the
@@ -86,7 +86,7 @@ class RegistryAlias(EcrModel):
     """
 
 
-class Registry(EcrModel):
+class Registry(ServiceModel):
     """The details of a public registry."""
 
     registry_id: str | None = Field(
@@ -125,7 +125,7 @@ class Registry(EcrModel):
     """An array of objects that represents the aliases for a public registry."""
 
 
-class DescribeRegistriesResponse(EcrResponse):
+class DescribeRegistriesResponse(ServiceResponse):
     """Result of the DescribeRegistries operation."""
 
     registries: list[Registry] = Field(

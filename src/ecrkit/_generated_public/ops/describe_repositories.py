@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.repository import Repository
 
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class DescribeRepositoriesRequest(EcrModel):
+class DescribeRepositoriesRequest(ServiceModel):
     """Parameters of the DescribeRepositories operation."""
 
     registry_id: str | None = Field(
@@ -66,7 +66,7 @@ class DescribeRepositoriesRequest(EcrModel):
     """
 
 
-class DescribeRepositoriesResponse(EcrResponse):
+class DescribeRepositoriesResponse(ServiceResponse):
     """Result of the DescribeRepositories operation."""
 
     repositories: list[Repository] = Field(

@@ -4,7 +4,7 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "AuthorizationData",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class AuthorizationData(EcrModel):
+class AuthorizationData(ServiceModel):
     """An authorization token data object that corresponds to a public registry."""
 
     authorization_token: str | None = Field(
@@ -37,11 +37,11 @@ class AuthorizationData(EcrModel):
     """
 
 
-class GetAuthorizationTokenRequest(EcrModel):
+class GetAuthorizationTokenRequest(ServiceModel):
     """Parameters of the GetAuthorizationToken operation."""
 
 
-class GetAuthorizationTokenResponse(EcrResponse):
+class GetAuthorizationTokenResponse(ServiceResponse):
     """Result of the GetAuthorizationToken operation."""
 
     authorization_data: AuthorizationData | None = Field(

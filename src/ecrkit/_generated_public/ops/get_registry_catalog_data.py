@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.registry_catalog_data import RegistryCatalogData
 
@@ -13,11 +13,11 @@ __all__ = [
 ]
 
 
-class GetRegistryCatalogDataRequest(EcrModel):
+class GetRegistryCatalogDataRequest(ServiceModel):
     """Parameters of the GetRegistryCatalogData operation."""
 
 
-class GetRegistryCatalogDataResponse(EcrResponse):
+class GetRegistryCatalogDataResponse(ServiceResponse):
     """Result of the GetRegistryCatalogData operation."""
 
     registry_catalog_data: RegistryCatalogData | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.repository_catalog_data import RepositoryCatalogData
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class GetRepositoryCatalogDataRequest(EcrModel):
+class GetRepositoryCatalogDataRequest(ServiceModel):
     """Parameters of the GetRepositoryCatalogData operation."""
 
     registry_id: str | None = Field(
@@ -33,7 +33,7 @@ class GetRepositoryCatalogDataRequest(EcrModel):
     """The name of the repository to retrieve the catalog metadata for."""
 
 
-class GetRepositoryCatalogDataResponse(EcrResponse):
+class GetRepositoryCatalogDataResponse(ServiceResponse):
     """Result of the GetRepositoryCatalogData operation."""
 
     catalog_data: RepositoryCatalogData | None = Field(

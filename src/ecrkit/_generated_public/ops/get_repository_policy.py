@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "GetRepositoryPolicyRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class GetRepositoryPolicyRequest(EcrModel):
+class GetRepositoryPolicyRequest(ServiceModel):
     """Parameters of the GetRepositoryPolicy operation."""
 
     registry_id: str | None = Field(
@@ -31,7 +31,7 @@ class GetRepositoryPolicyRequest(EcrModel):
     """The name of the repository with the policy to retrieve."""
 
 
-class GetRepositoryPolicyResponse(EcrResponse):
+class GetRepositoryPolicyResponse(ServiceResponse):
     """Result of the GetRepositoryPolicy operation."""
 
     registry_id: str | None = Field(

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.tag import Tag
 
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class ListTagsForResourceRequest(EcrModel):
+class ListTagsForResourceRequest(ServiceModel):
     """Parameters of the ListTagsForResource operation."""
 
     resource_arn: Annotated[str, Field(min_length=1)] = Field(
@@ -28,7 +28,7 @@ class ListTagsForResourceRequest(EcrModel):
     """
 
 
-class ListTagsForResourceResponse(EcrResponse):
+class ListTagsForResourceResponse(ServiceResponse):
     """Result of the ListTagsForResource operation."""
 
     tags: list[Tag] = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.image_identifier import ImageIdentifier
 
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class Image(EcrModel):
+class Image(ServiceModel):
     """An object that represents an Amazon ECR image."""
 
     registry_id: str | None = Field(
@@ -50,7 +50,7 @@ class Image(EcrModel):
     """The manifest media type of the image."""
 
 
-class PutImageRequest(EcrModel):
+class PutImageRequest(ServiceModel):
     """Parameters of the PutImage operation."""
 
     registry_id: Annotated[str, Field(min_length=2)] | None = Field(
@@ -98,7 +98,7 @@ class PutImageRequest(EcrModel):
     """The image digest of the image manifest that corresponds to the image."""
 
 
-class PutImageResponse(EcrResponse):
+class PutImageResponse(ServiceResponse):
     """Result of the PutImage operation."""
 
     image: Image | None = Field(default=None, validation_alias="image", serialization_alias="image")

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.registry_catalog_data import RegistryCatalogData
 
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class PutRegistryCatalogDataRequest(EcrModel):
+class PutRegistryCatalogDataRequest(ServiceModel):
     """Parameters of the PutRegistryCatalogData operation."""
 
     display_name: str | None = Field(
@@ -25,7 +25,7 @@ class PutRegistryCatalogDataRequest(EcrModel):
     """
 
 
-class PutRegistryCatalogDataResponse(EcrResponse):
+class PutRegistryCatalogDataResponse(ServiceResponse):
     """Result of the PutRegistryCatalogData operation."""
 
     registry_catalog_data: RegistryCatalogData | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.repository_catalog_data import RepositoryCatalogData
 from ..shapes.repository_catalog_data_input import RepositoryCatalogDataInput
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-class PutRepositoryCatalogDataRequest(EcrModel):
+class PutRepositoryCatalogDataRequest(ServiceModel):
     """Parameters of the PutRepositoryCatalogData operation."""
 
     registry_id: str | None = Field(
@@ -42,7 +42,7 @@ class PutRepositoryCatalogDataRequest(EcrModel):
     """
 
 
-class PutRepositoryCatalogDataResponse(EcrResponse):
+class PutRepositoryCatalogDataResponse(ServiceResponse):
     """Result of the PutRepositoryCatalogData operation."""
 
     catalog_data: RepositoryCatalogData | None = Field(

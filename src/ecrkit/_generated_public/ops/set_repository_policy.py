@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "SetRepositoryPolicyRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class SetRepositoryPolicyRequest(EcrModel):
+class SetRepositoryPolicyRequest(ServiceModel):
     """Parameters of the SetRepositoryPolicy operation."""
 
     registry_id: str | None = Field(
@@ -45,7 +45,7 @@ class SetRepositoryPolicyRequest(EcrModel):
     """
 
 
-class SetRepositoryPolicyResponse(EcrResponse):
+class SetRepositoryPolicyResponse(ServiceResponse):
     """Result of the SetRepositoryPolicy operation."""
 
     registry_id: str | None = Field(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 from ..shapes.tag import Tag
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class TagResourceRequest(EcrModel):
+class TagResourceRequest(ServiceModel):
     """Parameters of the TagResource operation."""
 
     resource_arn: Annotated[str, Field(min_length=1)] = Field(
@@ -34,5 +34,5 @@ class TagResourceRequest(EcrModel):
     """
 
 
-class TagResourceResponse(EcrResponse):
+class TagResourceResponse(ServiceResponse):
     """Result of the TagResource operation."""

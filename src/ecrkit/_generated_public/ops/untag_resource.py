@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "UntagResourceRequest",
@@ -13,7 +13,7 @@ __all__ = [
 ]
 
 
-class UntagResourceRequest(EcrModel):
+class UntagResourceRequest(ServiceModel):
     """Parameters of the UntagResource operation."""
 
     resource_arn: Annotated[str, Field(min_length=1)] = Field(
@@ -30,5 +30,5 @@ class UntagResourceRequest(EcrModel):
     """The keys of the tags to be removed."""
 
 
-class UntagResourceResponse(EcrResponse):
+class UntagResourceResponse(ServiceResponse):
     """Result of the UntagResource operation."""

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel, EcrResponse
+from ecrkit._model import ServiceModel, ServiceResponse
 
 __all__ = [
     "UploadLayerPartRequest",
@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-class UploadLayerPartRequest(EcrModel):
+class UploadLayerPartRequest(ServiceModel):
     """Parameters of the UploadLayerPart operation."""
 
     registry_id: Annotated[str, Field(min_length=2)] | None = Field(
@@ -53,7 +53,7 @@ class UploadLayerPartRequest(EcrModel):
     """The base64-encoded layer part payload."""
 
 
-class UploadLayerPartResponse(EcrResponse):
+class UploadLayerPartResponse(ServiceResponse):
     """Result of the UploadLayerPart operation."""
 
     registry_id: str | None = Field(

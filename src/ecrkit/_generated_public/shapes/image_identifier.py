@@ -5,14 +5,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "ImageIdentifier",
 ]
 
 
-class ImageIdentifier(EcrModel):
+class ImageIdentifier(ServiceModel):
     """An object with identifying information for an Amazon ECR image."""
 
     image_digest: str | None = Field(

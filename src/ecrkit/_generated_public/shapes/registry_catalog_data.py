@@ -3,14 +3,14 @@
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "RegistryCatalogData",
 ]
 
 
-class RegistryCatalogData(EcrModel):
+class RegistryCatalogData(ServiceModel):
     """The metadata for a public registry."""
 
     display_name: str | None = Field(

@@ -4,14 +4,14 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "Repository",
 ]
 
 
-class Repository(EcrModel):
+class Repository(ServiceModel):
     """An object representing a repository."""
 
     repository_arn: str | None = Field(

@@ -4,14 +4,14 @@
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "RepositoryCatalogData",
 ]
 
 
-class RepositoryCatalogData(EcrModel):
+class RepositoryCatalogData(ServiceModel):
     """
     The catalog data for a repository. This data is publicly visible in the Amazon
     ECR Public Gallery.

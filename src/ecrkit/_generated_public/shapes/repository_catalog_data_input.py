@@ -6,14 +6,14 @@ from typing import Annotated
 from pydantic import Field
 
 from ecrkit import _types
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "RepositoryCatalogDataInput",
 ]
 
 
-class RepositoryCatalogDataInput(EcrModel):
+class RepositoryCatalogDataInput(ServiceModel):
     """
     An object that contains the catalog data for a repository. This data is publicly
     visible in the Amazon ECR Public Gallery.

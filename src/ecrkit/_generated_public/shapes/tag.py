@@ -5,14 +5,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ecrkit._model import EcrModel
+from ecrkit._model import ServiceModel
 
 __all__ = [
     "Tag",
 ]
 
 
-class Tag(EcrModel):
+class Tag(ServiceModel):
     """
     The metadata that you apply to a resource to help you categorize and organize
     them. Each tag consists of a key and an optional value. You define both. Tag keys
