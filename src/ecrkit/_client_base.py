@@ -26,9 +26,8 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar, cast
 from urllib.parse import quote
 
-import aiohttp
-
 from . import _setup
+from ._aiohttp import AiohttpTransport, ClientSession
 from ._config import ClientConfig, RetryMode
 from ._credentials import (
     CredentialProvider,
@@ -49,15 +48,16 @@ from ._exceptions import (
     ServiceError,
     TimeoutError,
 )
+from ._http import HttpRequest, Transport
 from ._network import check_proxies, check_verify
 from ._options import NOT_GIVEN, CallOptions, NotGiven, derive_runtime_parts
 from ._protocol import CONTENT_TYPE, ResponseMetadata, parse_error
 from ._retries import SUCCESSFUL_ATTEMPT, AttemptResult, StandardRetryStrategy, make_retry_strategy
 from ._shared_config import endpoint_env_names
 from ._signing import presign_url, sign_request
-from ._transport import AiohttpTransport, HttpRequest, Transport
 
 if TYPE_CHECKING:
+    from ._client_http import ClientHttp
     from ._model import EcrModel, EcrResponse
     from ._pagination import Paginator
     from ._waiters import Waiter
@@ -90,7 +90,7 @@ MAX_CLOCK_SKEW = timedelta(hours=24)
 
 #: Bumped in a child process after ``fork``: a runtime made under another value
 #: belongs to the parent (its pooled sockets are the parent's).
-_fork_generation = 0
+_fork_generation: int = 0
 
 
 def _after_fork_in_child() -> None:
@@ -214,7 +214,7 @@ class BaseClient:
         credentials: Credentials | CredentialProvider | None = None,
         profile: str | None = None,
         config: ClientConfig | None = None,
-        session: aiohttp.ClientSession | None = None,
+        session: ClientSession | None = None,
         transport: Transport | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
         now: Callable[[], datetime] | None = None,
@@ -334,6 +334,19 @@ class BaseClient:
     def config(self) -> ClientConfig:
         """The resolved configuration."""
         return self._config
+
+    @property
+    def http(self) -> ClientHttp:
+        """Plain HTTP through this client's pool, proxy, TLS and User-Agent (docs/http.md).
+
+        ``await client.http.send(HttpRequest("GET", url))`` or ``async with
+        client.http.stream(...)``: unsigned (no ``Authorization``, no ``X-Amz-*``
+        header added) unless the request's settings say ``sign=True``; for a
+        presigned S3 URL such as a layer's from ``get_download_url_for_layer``.
+        """
+        from ._client_http import ClientHttp
+
+        return ClientHttp(self)
 
     def can_paginate(self, operation_name: str) -> bool:
         """Whether ``get_paginator(operation_name)`` exists (snake_case name)."""

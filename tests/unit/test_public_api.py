@@ -26,6 +26,7 @@ PUBLIC_MODULES = [
     "ecrkit",
     "ecrkit.enums",
     "ecrkit.errors",
+    "ecrkit.http",
     "ecrkit.models",
     "ecrkit.paginators",
     "ecrkit.testing",
