@@ -92,7 +92,7 @@ class StreamedBody:
         self._chunks = chunks
         self._used = False
         #: The number of bytes the body has, sent as ``Content-Length``.
-        self.length = length
+        self.length: int = length
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         if self._used:
@@ -210,9 +210,9 @@ class BufferedStream:
 
     def __init__(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
         #: The HTTP status code.
-        self.status = status
+        self.status: int = status
         #: The response headers.
-        self.headers = headers
+        self.headers: Mapping[str, str] = headers
         self._body = body
         self._offset = 0
 

@@ -33,7 +33,7 @@ class MockTransport:
         #: Every request sent or streamed, in order.
         self.requests: list[HttpRequest] = []
         #: Whether :meth:`close` was called.
-        self.closed = False
+        self.closed: bool = False
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Record ``request`` and return the handler's response."""
