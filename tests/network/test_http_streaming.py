@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -22,7 +23,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from ecrkit import Credentials, ECRClient
+from ecrkit import ClientConfig, Credentials, ECRClient
 from ecrkit.errors import ConnectionError, ResponseTooLargeError, TimeoutError
 from ecrkit.http import (
     AiohttpTransport,
@@ -34,7 +35,14 @@ from ecrkit.http import (
     Transport,
 )
 from ecrkit.testing import MockTransport
-from tests.network._servers import ACCESS_KEY, REGION, SECRET_KEY, ecr_stub
+from tests.network._servers import (
+    ACCESS_KEY,
+    REGION,
+    SECRET_KEY,
+    ecr_stub,
+    make_pki,
+    proxy_server,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
@@ -62,7 +70,9 @@ class LayerHost:
 
 
 @asynccontextmanager
-async def layer_host(host: str = "127.0.0.2") -> AsyncIterator[LayerHost]:
+async def layer_host(
+    host: str = "127.0.0.2", tls: ssl.SSLContext | None = None
+) -> AsyncIterator[LayerHost]:
     state = LayerHost()
 
     async def layer(request: web.Request) -> web.StreamResponse:
@@ -113,9 +123,9 @@ async def layer_host(host: str = "127.0.0.2") -> AsyncIterator[LayerHost]:
     app.router.add_put("/echo", echo)
     runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, 0)
+    site = web.TCPSite(runner, host, 0, ssl_context=tls)
     await site.start()
-    state.url = f"http://{host}:{runner.addresses[0][1]}"
+    state.url = f"{'https' if tls else 'http'}://{host}:{runner.addresses[0][1]}"
     try:
         yield state
     finally:
@@ -231,6 +241,37 @@ async def test_an_unsigned_get_through_a_borrowed_session() -> None:
         assert response.status == 200 and response.body == LAYER * 4
         assert layers.signed_headers() == []
         assert layers.seen[0]["User-Agent"].startswith("ecrkit/")
+
+
+async def test_an_unsigned_get_goes_through_the_clients_proxy() -> None:
+    async with layer_host() as layers, proxy_server() as proxy:
+        config = ClientConfig(proxies={"http": proxy.url})
+        async with _client("http://127.0.0.1:9", config=config) as ecr:
+            url = f"{layers.url}/layer?X-Amz-Signature=presigned"
+            response = await ecr.http.send(HttpRequest("GET", url))
+            assert response.status == 200 and response.body == LAYER * 4
+        assert proxy.forwarded == [f"GET {url}"]
+        assert layers.signed_headers() == []
+
+
+async def test_an_unsigned_https_get_uses_the_clients_tls_trust(tmp_path: Path) -> None:
+    # A CA the default trust store does not know: the client trusts it for its https
+    # endpoint (verify=), and the same trust applies to client.http.
+    pki = make_pki(tmp_path)
+    async with (
+        ecr_stub(tls=pki.server) as stub,
+        layer_host("127.0.0.1", tls=pki.server) as layers,
+    ):
+        url = f"{layers.url}/layer?X-Amz-Signature=presigned"
+        config = ClientConfig(verify=str(pki.ca_file))
+        async with _client(stub.url, config=config) as ecr:
+            response = await ecr.http.send(HttpRequest("GET", url))
+            assert response.status == 200 and response.body == LAYER * 4
+        async with _client(stub.url) as ecr:  # the default trust store: refused
+            with pytest.raises(ConnectionError, match="127.0.0.1") as info:
+                await ecr.http.send(HttpRequest("GET", url))
+            assert "presigned" not in str(info.value)  # the query is a credential
+        assert len(layers.seen) == 1 and layers.signed_headers() == []
 
 
 async def test_redirects_follow_the_request_settings() -> None:
