@@ -268,7 +268,7 @@ async def test_an_unsigned_https_get_uses_the_clients_tls_trust(tmp_path: Path) 
             response = await ecr.http.send(HttpRequest("GET", url))
             assert response.status == 200 and response.body == LAYER * 4
         async with _client(stub.url) as ecr:  # the default trust store: refused
-            with pytest.raises(ConnectionError, match="127.0.0.1") as info:
+            with pytest.raises(ConnectionError, match=r"127\.0\.0\.1") as info:
                 await ecr.http.send(HttpRequest("GET", url))
             assert "presigned" not in str(info.value)  # the query is a credential
         assert len(layers.seen) == 1 and layers.signed_headers() == []
