@@ -6,6 +6,7 @@ protocols; nothing here imports aiohttp.
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ _NO_HEADERS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
 def _check_timeout(value: float | None, name: str) -> None:
-    if value is not None and (isinstance(value, bool) or not value > 0):
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if value is not None and not (number and 0 < value < math.inf):
         raise ValueError(f"RequestSettings.{name} must be a positive number or None, got {value!r}")
 
 

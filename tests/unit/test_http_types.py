@@ -66,6 +66,8 @@ def test_redact_url(url: str, shown: str) -> None:
         ("connect_timeout", 0),
         ("read_timeout", -1.0),
         ("total_timeout", True),
+        ("total_timeout", float("inf")),
+        ("connect_timeout", "5"),
         ("max_response_bytes", -1),
         ("max_response_bytes", 1.5),
         ("max_response_bytes", False),
