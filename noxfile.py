@@ -119,7 +119,7 @@ def tests_min(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """Both checkers users run, with no plugin: mypy --strict and pyright strict over
     src/ecrkit (generated code included), typing_tests/ and the README/docs code
-    samples; mypy over tests/ and tools/; ``pyright --verifytypes`` at 100%."""
+    samples; mypy over tests/ and tools/ (tools/ also --strict); ``pyright --verifytypes`` at 100%."""
     _install(session, "typing", "test")
     # Not under .nox/: pyright skips dot-directories even when named on the command line.
     samples = "build/doc-samples"
@@ -127,6 +127,7 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", *session.posargs)  # src/ecrkit + typing_tests (pyproject)
     session.run("mypy", "--strict", samples)
     session.run("mypy", "--explicit-package-bases", "tests", "tools")
+    session.run("mypy", "--strict", "--explicit-package-bases", "tools")  # the generator
     session.run("mypy", "--strict", "examples/cleanup")  # the example project, as users check it
     session.run("pyright", "examples/cleanup")
     session.run("pyright")  # src/ecrkit + typing_tests (pyproject)
@@ -144,8 +145,8 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def codegen(session: nox.Session) -> None:
-    """Regenerate src/ecrkit/_generated and docs/reference from the pinned botocore
-    (`-- --check` to verify both)."""
+    """Regenerate every service of tools/codegen/services/*.toml (its generated package and
+    docs reference) from the pinned botocore (`-- --check` to verify them)."""
     _install(session, "codegen")
     session.run("python", "-m", "tools.codegen", *session.posargs)
 

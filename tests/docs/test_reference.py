@@ -73,10 +73,10 @@ def test_check_mode_fails_on_a_hand_edited_page(tmp_path: Path, pages: dict[str,
         (tmp_path / name).write_text(text)
     edited = tmp_path / "operations" / "describe_images.md"
     edited.write_text(edited.read_text() + "\nA hand edit.\n")
-    assert codegen.main(["--check", "--docs-out", str(tmp_path)]) == 1
+    assert codegen.main(["--check", "--service", "ecr", "--docs-out", str(tmp_path)]) == 1
     edited.unlink()
     (tmp_path / "extra.md").write_text("# Not generated\n")
-    assert codegen.main(["--check", "--docs-out", str(tmp_path)]) == 1
+    assert codegen.main(["--check", "--service", "ecr", "--docs-out", str(tmp_path)]) == 1
 
 
 def _table_names(page: str, section: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""ecrkit's paginators against botocore's ``Paginator`` as the oracle, for all 9.
+"""ecrkit's paginators against botocore's ``Paginator`` as the oracle, for all 9 of ECR's
+and all 4 of ECR Public's.
 
 Hypothesis records a page sequence per operation (2-5 pages, items drawn from the
 output shape, tokens ``tok-1``, ``tok-2``, ...; the last page has no token; the
@@ -35,18 +36,24 @@ from ecrkit import ECRClient
 from ecrkit._model import EcrModel
 from ecrkit._pagination import PageIterator, PaginationConfig, decode_token
 from ecrkit.http import HttpRequest, HttpResponse
+from ecrkit.public import ECRPublicClient
 from ecrkit.testing import MockTransport
 from tests._hypothesis import examples
 from tests._pins import needs_pinned_botocore
 from tests._shapes import instants, wire_values
 
-from ._support import json_response, make_client
+from ._support import CREDENTIALS, REGION, Clock, Sleeps, json_response, make_client
 
 pytestmark = needs_pinned_botocore
 
 _SESSION = botocore.session.get_session()
 SERVICE = _SESSION.get_service_model("ecr")
 PAGINATOR_MODEL = _SESSION.get_paginator_model("ecr")
+SERVICES = {"ecr": SERVICE, "ecr-public": _SESSION.get_service_model("ecr-public")}
+PAGINATOR_MODELS = {
+    "ecr": PAGINATOR_MODEL,
+    "ecr-public": _SESSION.get_paginator_model("ecr-public"),
+}
 PARSER = create_parser("json")
 EXAMPLES = settings(
     max_examples=examples(15),
@@ -70,15 +77,20 @@ class Case:
     method: str
     params: dict[str, Any] = field(default_factory=dict)  # ecrkit keyword arguments
     wire_params: dict[str, Any] = field(default_factory=dict)  # botocore kwargs
+    service: str = "ecr"  # botocore's name of the service
 
     @property
     def model(self) -> OperationModel:
-        return SERVICE.operation_model(self.operation)
+        return SERVICES[self.service].operation_model(self.operation)
 
     @property
     def config(self) -> dict[str, Any]:
-        config: dict[str, Any] = PAGINATOR_MODEL.get_paginator(self.operation)
+        config: dict[str, Any] = PAGINATOR_MODELS[self.service].get_paginator(self.operation)
         return config
+
+    @property
+    def id(self) -> str:
+        return self.operation if self.service == "ecr" else f"{self.service}-{self.operation}"
 
     @property
     def result_paths(self) -> list[Path]:
@@ -108,12 +120,36 @@ CASES = [
     ),
     Case("ListReplicationBackfills", "list_replication_backfills"),
 ]
+PUBLIC_CASES = [
+    Case("DescribeImages", "describe_images", *_REPO, service="ecr-public"),
+    Case("DescribeImageTags", "describe_image_tags", *_REPO, service="ecr-public"),
+    Case("DescribeRegistries", "describe_registries", service="ecr-public"),
+    Case("DescribeRepositories", "describe_repositories", service="ecr-public"),
+]
+
+
+def _client(
+    case: Case, handler: Callable[[HttpRequest], HttpResponse]
+) -> tuple[Any, MockTransport]:
+    """An ECRClient (via make_client) or an ECRPublicClient over a MockTransport."""
+    if case.service == "ecr":
+        return make_client(handler)
+    transport = MockTransport(handler)
+    client = ECRPublicClient(
+        region=REGION, credentials=CREDENTIALS, transport=transport, sleep=Sleeps(), now=Clock()
+    )
+    return client, transport
 
 
 def test_every_paginator_is_covered() -> None:
     assert sorted(c.operation for c in CASES) == sorted(PAGINATOR_MODEL._paginator_config)
     client, _ = make_client()
     assert all(client.can_paginate(c.method) for c in CASES)
+    public_model = PAGINATOR_MODELS["ecr-public"]._paginator_config
+    assert len(PUBLIC_CASES) == len(public_model) == 4
+    assert sorted(c.operation for c in PUBLIC_CASES) == sorted(public_model)
+    public, _ = _client(PUBLIC_CASES[0], lambda r: HttpResponse(200, {}, b"{}"))
+    assert all(public.can_paginate(c.method) for c in PUBLIC_CASES)
 
 
 # -- recorded pages ------------------------------------------------------------
@@ -254,7 +290,7 @@ def botocore_run(case: Case, pages: list[Doc], config: dict[str, Any]) -> Run:
 
 
 async def ecrkit_run(
-    ecr: ECRClient, transport: MockTransport, case: Case, config: PaginationConfig
+    ecr: ECRClient | ECRPublicClient, transport: MockTransport, case: Case, config: PaginationConfig
 ) -> Run:
     paginator: Any = ecr.get_paginator(case.method)  # type: ignore[call-overload]
 
@@ -332,7 +368,7 @@ def _rounds(limit: int) -> Iterator[int]:
     raise AssertionError("the listing never ended")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.operation for c in CASES])
+@pytest.mark.parametrize("case", CASES + PUBLIC_CASES, ids=[c.id for c in CASES + PUBLIC_CASES])
 @EXAMPLES
 @given(data=st.data())
 async def test_paginator_matches_botocore(case: Case, data: st.DataObject) -> None:
@@ -342,7 +378,7 @@ async def test_paginator_matches_botocore(case: Case, data: st.DataObject) -> No
     max_items = data.draw(max_items_strategy(sizes), label="max_items")
     page_size = data.draw(st.none() | st.integers(1, 10), label="page_size")
 
-    client, transport = make_client(_mock_handler(pages))
+    client, transport = _client(case, _mock_handler(pages))
     async with client as ecr:
         unlimited = botocore_run(case, pages, {})
         boto_token: str | None = None

@@ -95,8 +95,10 @@ def test_wheel_ships_py_typed(wheel: zipfile.ZipFile) -> None:
 
 
 def test_wheel_ships_every_generated_module(wheel: zipfile.ZipFile) -> None:
-    generated = {name for name in package_files() if name.startswith("ecrkit/_generated/")}
+    generated = {name for name in package_files() if name.startswith("ecrkit/_generated")}
     assert "ecrkit/_generated/client.py" in generated
+    assert "ecrkit/_generated_public/client.py" in generated  # ECR Public
+    assert "ecrkit/_generated_shared/partitions.py" in generated
     missing = generated - set(wheel.namelist())
     assert not missing, f"generated modules missing from the wheel: {sorted(missing)}"
 

@@ -3,7 +3,7 @@
 ProcessPoolExecutor callers pickle what a worker returns or raises; an error that
 cannot be rebuilt there turns into ``BrokenProcessPool``. Checked: every error class
 ecrkit defines (the hand-written tree and every generated ``ServiceError``
-subclass) with every attribute it carries (``attempts``, modeled members, a waiter's
+subclass, ECR Public's included) with every attribute it carries (``attempts``, modeled members, a waiter's
 last response and error), and a response of every operation, as the client returns
 it (``response_metadata`` with the HTTP headers included).
 """
@@ -43,6 +43,7 @@ from ecrkit._exceptions import (
     WaiterUnexpectedError,
 )
 from ecrkit._generated.errors import ERROR_CLASSES
+from ecrkit._generated_public.errors import ERROR_CLASSES as PUBLIC_ERROR_CLASSES
 from ecrkit.models import DescribeImageScanFindingsResponse
 from tests._hypothesis import examples
 from tests._shapes import wire_values
@@ -84,6 +85,7 @@ def all_errors() -> list[EcrkitError]:
         ResponseTooLargeError("too large", operation_name="Op", status_code=200, request_id="rid"),
         _service_error(ServiceError),
         *(_service_error(cls) for cls in ERROR_CLASSES.values()),
+        *(_service_error(cls) for cls in PUBLIC_ERROR_CLASSES.values()),  # ECR Public's
         *(_waiter_error(cls) for cls in (WaiterError, WaiterFailureError, WaiterTimeoutError)),
         _waiter_error(WaiterUnexpectedError),
     ]
@@ -105,6 +107,7 @@ def state(error: BaseException) -> tuple[Any, ...]:
 def test_every_error_class_is_covered() -> None:
     classes = {type(e) for e in ERRORS}
     assert set(ERROR_CLASSES.values()) <= classes
+    assert set(PUBLIC_ERROR_CLASSES.values()) <= classes
     hand_written = {
         obj
         for obj in vars(ecrkit._exceptions).values()

@@ -87,6 +87,29 @@ def test_ecr_vector_count() -> None:
     assert len(_load(vectors_dir(*ECR_TESTS))["testCases"]) == 26
 
 
+# -- 2a': ECR Public endpoint tests (the generated rule set, not the vectors' copy) ---
+
+PUBLIC_TESTS = ("endpoints", "ecr-public", "endpoint-tests-1.json")
+
+
+@pytest.mark.parametrize(("stem", "case"), _cases(*PUBLIC_TESTS))
+def test_ecr_public_endpoint_vectors(stem: str, case: dict[str, Any]) -> None:
+    """ECR Public's 22 cases, resolved with what ECRPublicClient uses: its generated
+    rule set and the shared generated partitions."""
+    from ecrkit._generated_public import endpoint_rules
+
+    vectors_dir(*PUBLIC_TESTS)
+    _assert_case(EndpointResolver(endpoint_rules.ruleset(), endpoint_rules.partitions()), case)
+
+
+def test_ecr_public_vector_count_and_rule_set() -> None:
+    from ecrkit._generated_public import endpoint_rules
+
+    assert len(_load(vectors_dir(*PUBLIC_TESTS))["testCases"]) == 22
+    vectors = _load(vectors_dir("endpoints", "ecr-public") / "endpoint-rule-set-1.json")
+    assert endpoint_rules.ruleset() == vectors
+
+
 # -- 2c: generic rules-engine tests (all 15 files, partition-fn included) -----
 
 

@@ -15,12 +15,17 @@ import types
 import pytest
 
 import ecrkit
+import ecrkit.public
 from ecrkit import _exceptions
 from ecrkit._generated import _index
 from ecrkit._generated import enums as generated_enums
 from ecrkit._generated import errors as generated_errors
 from ecrkit._generated import paginators as generated_paginators
 from ecrkit._generated import waiters as generated_waiters
+from ecrkit._generated_public import _index as public_index
+from ecrkit._generated_public import enums as public_enums
+from ecrkit._generated_public import errors as public_errors
+from ecrkit._generated_public import paginators as public_paginators
 
 PUBLIC_MODULES = [
     "ecrkit",
@@ -29,6 +34,11 @@ PUBLIC_MODULES = [
     "ecrkit.http",
     "ecrkit.models",
     "ecrkit.paginators",
+    "ecrkit.public",
+    "ecrkit.public.enums",
+    "ecrkit.public.errors",
+    "ecrkit.public.models",
+    "ecrkit.public.paginators",
     "ecrkit.testing",
     "ecrkit.waiters",
 ]
@@ -44,6 +54,10 @@ GENERATED = {
     "ecrkit.enums": set(generated_enums.__all__),
     "ecrkit.paginators": set(generated_paginators.__all__),
     "ecrkit.waiters": set(generated_waiters.__all__),
+    "ecrkit.public.models": set(public_index.MODULES),
+    "ecrkit.public.errors": set(public_errors.__all__),
+    "ecrkit.public.enums": set(public_enums.__all__),
+    "ecrkit.public.paginators": set(public_paginators.__all__),
 }
 
 
@@ -51,6 +65,10 @@ def test_every_public_module_is_listed_here() -> None:
     found = {
         f"ecrkit.{info.name}"
         for info in pkgutil.iter_modules(ecrkit.__path__)
+        if not info.name.startswith("_")
+    } | {
+        f"ecrkit.public.{info.name}"
+        for info in pkgutil.iter_modules(ecrkit.public.__path__)
         if not info.name.startswith("_")
     }
     assert found | {"ecrkit"} == set(PUBLIC_MODULES) | PROGRAMS
@@ -104,4 +122,4 @@ def test_star_import_never_rebinds_a_builtin(name: str) -> None:
     namespace: dict[str, object] = {}
     exec(f"from {name} import *", namespace)
     assert not set(namespace) - {"__builtins__"} & set(dir(builtins))
-    assert "RepositoryNotFoundException" in namespace or name != "ecrkit.errors"
+    assert "RepositoryNotFoundException" in namespace or not name.endswith(".errors")

@@ -1,4 +1,4 @@
-"""Emit ``_generated/client.py``: the client class with one async method per operation."""
+"""Emit ``client.py`` of a generated package: the client class with one async method per operation."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from .docs import docstring, sectioned_docstring
 from .emit_models import placement
 from .ir import Operation, Service
 from .naming import operation_name, typed_dict_name
-from .typemap import Refs, enum_alias
+from .typemap import Refs, enum_alias, plain_type
 
 
 def param_type(svc: Service, name: str, refs: Refs) -> str:
@@ -32,16 +32,7 @@ def param_type(svc: Service, name: str, refs: Refs) -> str:
     if kind == "string" and shape.enum:
         refs.enums.add(name)
         return f"{enum_alias(shape)} | str"
-    return {
-        "string": "str",
-        "boolean": "bool",
-        "integer": "int",
-        "long": "int",
-        "float": "float",
-        "double": "float",
-        "blob": "bytes",
-        "timestamp": "datetime",
-    }[kind]
+    return plain_type(kind)
 
 
 def keyword_params(
@@ -133,7 +124,7 @@ def render_client(
     md = svc.metadata
     table = "".join(
         f"    {op.py_name!r}: Operation({op.name!r}, {md['targetPrefix'] + '.' + op.name!r}, "
-        f"{'ecrkit._generated.' + where[op.input]!r}, {op.input!r}, {op.output!r}),\n"
+        f"{svc.spec.package + '.' + where[op.input]!r}, {op.input!r}, {op.output!r}),\n"
         for op in ops
         if op.input and op.output
     )
@@ -144,7 +135,7 @@ def render_client(
     extra_imports = "".join(
         f"    from .paginators import {c}\n" for _, c in pager_entries
     ) + "".join(f"    from .waiters import {c}\n" for _, c in waiter_entries)
-    class_name = f"{md['serviceId'].replace(' ', '')}Client"
+    class_name = svc.spec.client_class
     body = "".join(methods)
     return (
         "from __future__ import annotations\n\n"

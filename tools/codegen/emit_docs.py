@@ -19,7 +19,6 @@ from .ir import Member, Operation, Service, Shape
 from .naming import operation_name
 from .typemap import Refs, enum_alias, type_expr
 
-API_DOCS = "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_{}.html"
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*|[^A-Za-z_]+")
 _RUNTIME_TYPES = {
     "_types.Timestamp": "datetime",
@@ -154,7 +153,7 @@ def _signature(svc: Service, op: Operation, request: Shape) -> str:
     """The call as a user writes it: keyword arguments (required first), each with
     its annotation (the method's own) as a comment."""
     members = sorted(request.members, key=lambda m: not m.required)
-    head = f"resp: {op.output} = await ecr.{op.py_name}("
+    head = f"resp: {op.output} = await {svc.spec.client_variable}.{op.py_name}("
     if not members:
         return head + ")"
     args = [
@@ -195,10 +194,10 @@ def example_call(svc: Service, op: Operation, example: dict[str, Any]) -> tuple[
     assert op.input and op.output
     params = to_python(svc, op.input, example.get("input") or {})
     args = ", ".join(f"{k}={v!r}" for k, v in params.items())
-    call = f"resp = await ecr.{op.py_name}({args})"
+    call = f"resp = await {svc.spec.client_variable}.{op.py_name}({args})"
     if len(call) > 88:
         inner = "".join(f"    {k}={v!r},\n" for k, v in params.items())
-        call = f"resp = await ecr.{op.py_name}(\n{inner})"
+        call = f"resp = await {svc.spec.client_variable}.{op.py_name}(\n{inner})"
     output = to_python(svc, op.output, example.get("output") or {})
     return call, pprint.pformat(output, width=84, sort_dicts=False)
 
@@ -214,7 +213,7 @@ def render_operation(
     if op.deprecated:
         out += ['!!! warning "Deprecated"', "    The model marks this operation deprecated.", ""]
     out += [
-        f"`{op.name}` in the ECR API ([AWS API reference]({API_DOCS.format(op.name)})). "
+        f"`{op.name}` in the {svc.spec.title} API ([AWS API reference]({svc.spec.api_reference.format(op.name)})). "
         f"Returns [`{op.output}`](../models/{op.output}.md).",
         "",
         op.doc_md,
@@ -279,7 +278,7 @@ def render_operation(
     out += ["## Waiters", ""]
     if waiter_names:
         out += [
-            f'- `ecr.get_waiter("{operation_name(w)}")` ({w}Waiter) calls this operation.'
+            f'- `{svc.spec.client_variable}.get_waiter("{operation_name(w)}")` ({w}Waiter) calls this operation.'
             for w in waiter_names
         ]
     else:
@@ -294,7 +293,10 @@ def _pagination(svc: Service, op: Operation, pager: dict[str, Any] | None) -> li
         return ["This operation does not paginate.", ""]
     assert op.output
     keys = pager["result_key"] if isinstance(pager["result_key"], list) else [pager["result_key"]]
-    lines = [f'`ecr.get_paginator("{op.py_name}")` returns `{op.name}Paginator`:', ""]
+    lines = [
+        f'`{svc.spec.client_variable}.get_paginator("{op.py_name}")` returns `{op.name}Paginator`:',
+        "",
+    ]
     for key in keys:
         names, list_shape = attr_path(svc, op.output, key)
         member = svc.shapes[list_shape].member
@@ -336,7 +338,7 @@ def render_index(
     out = [
         "# API reference",
         "",
-        f"Generated from the ECR model ({len(svc.operations)} operations). Each page gives "
+        f"Generated from the {svc.spec.title} model ({len(svc.operations)} operations). Each page gives "
         "the call, every parameter with its type and constraints, the response, the errors, "
         "pagination, waiters and the model's examples. Also: [Models](models/index.md), "
         "[Errors](errors.md).",

@@ -68,7 +68,7 @@ def render_structure_page(svc: Service, shape: Shape, used: set[str]) -> str:
     out = [
         f"# {shape.name}",
         "",
-        f"`from ecrkit.models import {shape.name}` · a pydantic model · {side}.",
+        f"`from {svc.spec.facade}.models import {shape.name}` · a pydantic model · {side}.",
         "",
     ]
     if shape.doc_md:
@@ -94,8 +94,8 @@ def render_enum_page(svc: Service, shape: Shape, used: set[str]) -> str:
     out = [
         f"# {shape.name}",
         "",
-        f"`from ecrkit.enums import {shape.name}` (a `StrEnum`); annotations use the "
-        f"`Literal` alias `{enum_alias(shape)}` from `ecrkit.models`. Fields typed with it "
+        f"`from {svc.spec.facade}.enums import {shape.name}` (a `StrEnum`); annotations use the "
+        f"`Literal` alias `{enum_alias(shape)}` from `{svc.spec.facade}.models`. Fields typed with it "
         "accept these values and any other string the service adds later.",
         "",
     ]
@@ -115,7 +115,12 @@ def render_enum_page(svc: Service, shape: Shape, used: set[str]) -> str:
 
 def render_models_index(svc: Service) -> str:
     where = placement(svc)
-    out = ["# Models", "", "Every structure and enum of the ECR model, one page each.", ""]
+    out = [
+        "# Models",
+        "",
+        f"Every structure and enum of the {svc.spec.title} model, one page each.",
+        "",
+    ]
     sections: tuple[tuple[str, Role], ...] = (
         ("Shared structures", "shape"),
         ("Responses", "response"),
@@ -149,9 +154,9 @@ def render_errors_page(svc: Service) -> str:
     out = [
         "# Errors",
         "",
-        "Every error is importable from `ecrkit.errors`. The runtime's roots are "
+        f"Every error is importable from `{svc.spec.facade}.errors`. The runtime's roots are "
         "hand-written (see [the API page](../api/errors.md)); below `ServiceError`, one "
-        f"class per modeled ECR error ({len(errors)}), generated. A service error whose "
+        f"class per modeled {svc.spec.title} error ({len(errors)}), generated. A service error whose "
         "code the model does not list arrives as a plain `ServiceError`.",
         "",
         "```text",
@@ -167,7 +172,7 @@ def render_errors_page(svc: Service) -> str:
         out += [
             f"## {shape.name}",
             "",
-            f"`from ecrkit.errors import {shape.name}` · code `{code}`",
+            f"`from {svc.spec.facade}.errors import {shape.name}` · code `{code}`",
             "",
         ]
         if shape.doc_md:

@@ -1,4 +1,4 @@
-"""Emit ``_generated/errors.py``: one ServiceError subclass per exception shape."""
+"""Emit ``errors.py`` of a generated package: one ServiceError subclass per exception shape."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def render_errors_module(svc: Service) -> tuple[str, list[str]]:
     head.append("from ecrkit._exceptions import ServiceError\n")
     if refs.enums:
         aliases = ", ".join(sorted(f"{n}Value" for n in refs.enums))
-        head.append(f"from .enums import {aliases}\n")
+        head.append(f"from .literals import {aliases}\n")  # the aliases live there, not in .enums
     all_names = sorted([*names, "ERROR_CLASSES"])
     all_block = "__all__ = [\n" + "".join(f"    {n!r},\n" for n in all_names) + "]"
     tail = (

@@ -1,4 +1,4 @@
-"""Emit ``_generated/_meta.py`` (service facts, operation table) and endpoint data."""
+"""Emit ``_meta.py`` (the operation table), the endpoint rules and the shared partitions."""
 
 from __future__ import annotations
 
@@ -8,48 +8,53 @@ from typing import Any
 from .ir import Service
 
 
-def render_meta(svc: Service, model_sha: str, botocore_version: str) -> str:
-    md = svc.metadata
+def _compact(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"))
+
+
+def render_meta(svc: Service) -> str:
+    """The operation table (tests iterate over it to cover every operation)."""
     rows = "".join(
         f"    {op.name!r}: ({op.py_name!r}, {op.input!r}, {op.output!r}),\n"
         for op in sorted(svc.operations.values(), key=lambda o: o.name)
     )
     return (
-        '"""Facts about the service model the code was generated from."""\n\n'
+        '"""The operations of the service model the code was generated from."""\n\n'
         "from __future__ import annotations\n\n"
         "from typing import Final\n\n"
-        f"MODEL_SHA256: Final = {model_sha!r}\n"
-        f"BOTOCORE_VERSION: Final = {botocore_version!r}\n"
-        f"SERVICE_ID: Final = {md['serviceId']!r}\n"
-        f"API_VERSION: Final = {md['apiVersion']!r}\n"
-        f"ENDPOINT_PREFIX: Final = {md['endpointPrefix']!r}\n"
-        f"SIGNING_NAME: Final = {md.get('signingName', md['endpointPrefix'])!r}\n"
-        f"TARGET_PREFIX: Final = {md['targetPrefix']!r}\n"
-        f"JSON_VERSION: Final = {md['jsonVersion']!r}\n\n"
         "#: Operation name -> (method name, request class, response class).\n"
         f"OPERATIONS: Final[dict[str, tuple[str, str | None, str | None]]] = {{\n{rows}}}\n"
     )
 
 
-def render_endpoint_data(ruleset: dict[str, Any], partitions: dict[str, Any]) -> str:
-    """The endpoint rule set and partitions as compact JSON, parsed on first use."""
-
-    def compact(doc: dict[str, Any]) -> str:
-        return json.dumps(doc, sort_keys=True, separators=(",", ":"))
-
+def render_endpoint_data(ruleset: dict[str, Any], shared_package: str) -> str:
+    """The endpoint rule set as compact JSON, parsed on first use; the partitions come
+    from the shared generated package (one copy for every service)."""
     return (
-        '"""The service endpoint rule set and the AWS partitions, parsed on first use."""\n\n'
+        '"""The service endpoint rule set, parsed on first use, and the AWS partitions."""\n\n'
         "from __future__ import annotations\n\n"
         "import json\n"
         "from functools import cache\n"
         "from typing import Any\n\n"
-        f"_RULESET = {compact(ruleset)!r}\n\n"
-        f"_PARTITIONS = {compact(partitions)!r}\n\n\n"
+        f"from {shared_package}.partitions import partitions as partitions\n\n"
+        f"_RULESET = {_compact(ruleset)!r}\n\n\n"
         "@cache\n"
         "def ruleset() -> dict[str, Any]:\n"
         '    """The endpoint rule set (Smithy endpoint rules)."""\n'
         "    data: dict[str, Any] = json.loads(_RULESET)\n"
-        "    return data\n\n\n"
+        "    return data\n"
+    )
+
+
+def render_partitions(partitions: dict[str, Any]) -> str:
+    """botocore's partitions.json as compact JSON, parsed on first use."""
+    return (
+        '"""The AWS partitions document used by ``aws.partition`` in every rule set."""\n\n'
+        "from __future__ import annotations\n\n"
+        "import json\n"
+        "from functools import cache\n"
+        "from typing import Any\n\n"
+        f"_PARTITIONS = {_compact(partitions)!r}\n\n\n"
         "@cache\n"
         "def partitions() -> dict[str, Any]:\n"
         '    """The partitions document used by ``aws.partition``."""\n'
@@ -58,7 +63,7 @@ def render_endpoint_data(ruleset: dict[str, Any], partitions: dict[str, Any]) ->
     )
 
 
-def render_index(index: dict[str, str]) -> str:
+def render_index(index: dict[str, str], package: str = "ecrkit._generated") -> str:
     """Name -> module table, plus static re-exports for type checkers."""
     by_module: dict[str, list[str]] = {}
     for name, module in sorted(index.items()):
@@ -71,6 +76,6 @@ def render_index(index: dict[str, str]) -> str:
     return (
         "from typing import TYPE_CHECKING, Final\n\n"
         f"if TYPE_CHECKING:\n{imports}\n"
-        "#: Public name -> module under ecrkit._generated that defines it.\n"
+        f"#: Public name -> module under {package} that defines it.\n"
         f"MODULES: Final[dict[str, str]] = {{\n{rows}}}\n"
     )

@@ -8,7 +8,7 @@ from .docs import docstring
 from .emit_client import keyword_params, type_only_imports, used_imports
 from .emit_models import placement
 from .ir import Service
-from .typemap import Refs, enum_alias
+from .typemap import Refs, enum_alias, plain_type
 
 
 def attr_path(svc: Service, shape_name: str, wire_path: str) -> tuple[list[str], str]:
@@ -32,7 +32,7 @@ def _item_type(svc: Service, list_shape: str, refs: Refs) -> str:
     if target.type == "string" and target.enum:
         refs.enums.add(member)
         return f"{enum_alias(target)} | str"
-    return {"string": "str", "integer": "int", "long": "int"}[target.type]
+    return plain_type(target.type)
 
 
 def _spec(svc: Service, op_name: str, conf: dict[str, Any]) -> str:
@@ -119,11 +119,15 @@ def render_paginators(svc: Service, paginators: dict[str, dict[str, Any]]) -> tu
         "from __future__ import annotations\n\n"
         + used_imports(body, "collections.abc", ["AsyncIterator", "Mapping", "Sequence"])
         + used_imports(body, "datetime", ["datetime"])
-        + used_imports(body, "typing", ["Any"], always=("TYPE_CHECKING",))
+        + used_imports(body, "typing", ["Any"], always=("TYPE_CHECKING",) if blocks else ())
         + "\n"
-        "from ecrkit._pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec\n\n"
-        f"if TYPE_CHECKING:\n{imports}\n"
-        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}]\n\n"
+        + (
+            "from ecrkit._pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec\n\n"
+            f"if TYPE_CHECKING:\n{imports}\n"
+            if blocks
+            else "from ecrkit._pagination import Paginator\n\n"  # a model without paginators
+        )
+        + f"__all__ = [{', '.join(repr(n) for n in sorted(names))}]\n\n"
     )
     tail = f"\n#: Method name -> paginator class.\nPAGINATORS: dict[str, type[Paginator]] = {{\n{''.join(table)}}}\n"
     return head + "\n\n".join(blocks) + tail, names

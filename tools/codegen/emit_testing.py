@@ -33,8 +33,8 @@ def render_testing(svc: Service) -> tuple[str, list[str]]:
     ops = sorted(
         (op for op in svc.operations.values() if op.input and op.output), key=lambda o: o.py_name
     )
-    prefix = svc.metadata["serviceId"].replace(" ", "")
-    client, stubber, names = f"{prefix}Client", f"{prefix}Stubber", f"{prefix}OperationName"
+    client, stubber = svc.spec.client_class, svc.spec.stubber_class
+    names = f"{client.removesuffix('Client')}OperationName"
     overloads = []
     for op in ops:
         assert op.output

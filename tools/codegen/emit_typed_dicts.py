@@ -22,18 +22,7 @@ from .emit_client import used_imports
 from .emit_models import dependency_order
 from .ir import Member, Service, Shape
 from .naming import typed_dict_name
-from .typemap import enum_alias
-
-_SCALARS = {
-    "string": "str",
-    "boolean": "bool",
-    "integer": "int",
-    "long": "int",
-    "float": "float",
-    "double": "float",
-    "blob": "bytes",
-    "timestamp": "datetime",
-}
+from .typemap import enum_alias, plain_type
 
 
 def value_type(svc: Service, name: str, defined: set[str], enums: set[str]) -> str:
@@ -53,7 +42,7 @@ def value_type(svc: Service, name: str, defined: set[str], enums: set[str]) -> s
     if kind == "string" and shape.enum:
         enums.add(name)
         return f"{enum_alias(shape)} | {shape.name}"
-    return _SCALARS[kind]
+    return plain_type(kind)
 
 
 def _member(svc: Service, owner: Shape, member: Member, defined: set[str], enums: set[str]) -> str:
@@ -90,7 +79,8 @@ def render_typed_dicts(svc: Service) -> tuple[str, list[str]]:
     body = "\n\n".join(blocks)
     imports = [
         used_imports(body, "datetime", ["datetime"]),
-        "from typing import NotRequired, Required, TypedDict\n\n",
+        used_imports(body, "typing", ["Any"], always=("NotRequired", "Required", "TypedDict")),
+        "\n",
     ]
     if enums:
         imports.append(f"from .enums import {', '.join(sorted(enums))}\n")

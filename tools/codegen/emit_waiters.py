@@ -112,10 +112,14 @@ def render_waiters(svc: Service, waiters: dict[str, dict[str, Any]]) -> tuple[st
         "from __future__ import annotations\n\n"
         + used_imports(body, "collections.abc", ["Mapping", "Sequence"])
         + used_imports(body, "datetime", ["datetime"])
-        + "from typing import TYPE_CHECKING, Any\n\n"
-        "from ecrkit._waiters import Acceptor, Waiter, WaiterConfig, WaiterSpec\n\n"
-        f"if TYPE_CHECKING:\n{imports}\n"
-        f"__all__ = [{', '.join(repr(n) for n in sorted(names))}]\n\n"
+        + ("from typing import TYPE_CHECKING, Any\n\n" if blocks else "from typing import Any\n\n")
+        + (
+            "from ecrkit._waiters import Acceptor, Waiter, WaiterConfig, WaiterSpec\n\n"
+            f"if TYPE_CHECKING:\n{imports}\n"
+            if blocks
+            else "from ecrkit._waiters import Waiter\n\n"  # a model without waiters
+        )
+        + f"__all__ = [{', '.join(repr(n) for n in sorted(names))}]\n\n"
     )
     tail = f"\n#: Waiter name (snake_case) -> waiter class.\nWAITERS: dict[str, type[Waiter[Any]]] = {{\n{''.join(table)}}}\n"
     return head + "\n\n".join(blocks) + tail, names

@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .docs import first_paragraph, to_markdown
-from .naming import RESERVED_CLASS_NAMES, field_name, operation_name
+from .naming import field_name, operation_name
+from .spec import ServiceSpec, by_key
 
 Role = Literal["request", "response", "error", "shape"]
-
-# Wire members whose values are secrets; kept out of reprs whatever the model says.
-SENSITIVE_MEMBERS = frozenset({"authorizationToken"})
 
 
 @dataclass(frozen=True)
@@ -70,6 +68,8 @@ class Service:
     in_output: set[str] = field(default_factory=set)
     # examples-1.json: operation name -> its examples (input, output, title, ...).
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: The per-service generator input (services/<name>.toml); ECR's for toy models.
+    spec: ServiceSpec = field(default_factory=lambda: by_key())
 
     def structures(self, role: Role) -> list[Shape]:
         """Structures of one role, sorted by name (stable output)."""
@@ -80,7 +80,7 @@ class Service:
         return name in self.in_input
 
 
-def _shape(name: str, raw: dict[str, Any]) -> Shape:
+def _shape(name: str, raw: dict[str, Any], sensitive_members: frozenset[str]) -> Shape:
     required = set(raw.get("required", ()))
     members = tuple(
         Member(
@@ -89,7 +89,7 @@ def _shape(name: str, raw: dict[str, Any]) -> Shape:
             shape=m["shape"],
             required=wire in required,
             doc=first_paragraph(m.get("documentation")),
-            sensitive=wire in SENSITIVE_MEMBERS,
+            sensitive=wire in sensitive_members,
             timestamp_format=m.get("timestampFormat"),
             doc_md=to_markdown(m.get("documentation")),
         )
@@ -118,10 +118,16 @@ def _shape(name: str, raw: dict[str, Any]) -> Shape:
     )
 
 
-def build(model: dict[str, Any], examples: dict[str, Any] | None = None) -> Service:
+def build(
+    model: dict[str, Any], examples: dict[str, Any] | None = None, spec: ServiceSpec | None = None
+) -> Service:
     """Build the IR from a service-2.json document (and its examples-1.json, if any)
-    and classify its structures."""
-    shapes = {name: _shape(name, raw) for name, raw in model["shapes"].items()}
+    and classify its structures; ``spec`` is the service's generator input (ECR's when
+    omitted)."""
+    spec = spec or by_key()
+    shapes = {
+        name: _shape(name, raw, spec.sensitive_members) for name, raw in model["shapes"].items()
+    }
     ops = {}
     for name, raw in model["operations"].items():
         ops[name] = Operation(
@@ -139,6 +145,7 @@ def build(model: dict[str, Any], examples: dict[str, Any] | None = None) -> Serv
         shapes=shapes,
         operations=ops,
         examples=dict((examples or {}).get("examples", {})),
+        spec=spec,
     )
     _classify(svc)
     return svc
@@ -171,8 +178,6 @@ def _classify(svc: Service) -> None:
     for name, shape in sorted(svc.shapes.items()):
         if shape.type != "structure":
             continue
-        if name in RESERVED_CLASS_NAMES:
-            raise ValueError(f"structure {name!r} would shadow a name the generated code imports")
         svc.roles[name] = "error" if shape.exception else tops.get(name, "shape")
     # A request/response shape nested inside another shape would need a second home.
     for name, shape in svc.shapes.items():

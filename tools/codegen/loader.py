@@ -1,4 +1,4 @@
-"""Read the ECR model files from the exactly pinned botocore release."""
+"""Read a service's model files from the exactly pinned botocore release."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-#: The botocore release whose ECR model is the source of truth. Keep in step with
+from .spec import ServiceSpec, by_key
+
+#: The botocore release whose service models are the source of truth. Keep in step with
 #: the `codegen` and `test` dependency groups in pyproject.toml.
 BOTOCORE_PIN = "1.44.8"
-SERVICE = "ecr"
-API_VERSION = "2015-09-21"
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class ModelFiles:
     #: of ``sha256``: only the docs reference renders it, and ``--check`` compares it.
     examples: dict[str, Any]
     sha256: str
+    #: A hash of ``partitions`` alone, for the header of the shared generated module.
+    partitions_sha256: str = ""
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -42,8 +44,12 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def load(require_pin: bool = True) -> ModelFiles:
-    """Load the model files from the installed botocore and check its version."""
+def _exists(path: Path) -> bool:
+    return path.exists() or path.with_name(path.name + ".gz").exists()
+
+
+def data_dir(require_pin: bool = True) -> Path:
+    """botocore's ``data`` directory, after checking botocore's version."""
     version = metadata.version("botocore")
     if require_pin and version != BOTOCORE_PIN:
         raise SystemExit(
@@ -52,12 +58,31 @@ def load(require_pin: bool = True) -> ModelFiles:
         )
     import botocore
 
-    data = Path(botocore.__file__).parent / "data"
-    base = data / SERVICE / API_VERSION
+    return Path(botocore.__file__).parent / "data"
+
+
+def load_partitions(require_pin: bool = True) -> dict[str, Any]:
+    """botocore's ``partitions.json``: one document shared by every service."""
+    return _read_json(data_dir(require_pin) / "partitions.json")
+
+
+def load(spec: ServiceSpec | None = None, require_pin: bool = True) -> ModelFiles:
+    """Load one service's model files (ECR by default) from the installed botocore.
+
+    A service without waiters or paginators (ECR Public has no waiters-2.json) gets
+    empty documents for them.
+    """
+    spec = spec or by_key()
+    data = data_dir(require_pin)
+    version = metadata.version("botocore")
+    base = data / spec.model_name / spec.api_version
+    if not _exists(base / "service-2.json"):
+        raise SystemExit(f"botocore {version} has no model {spec.model_name}/{spec.api_version}")
+    paginators, waiters = base / "paginators-1.json", base / "waiters-2.json"
     files = {
         "service": _read_json(base / "service-2.json"),
-        "paginators": _read_json(base / "paginators-1.json"),
-        "waiters": _read_json(base / "waiters-2.json"),
+        "paginators": _read_json(paginators) if _exists(paginators) else {"pagination": {}},
+        "waiters": _read_json(waiters) if _exists(waiters) else {"version": 2, "waiters": {}},
         "endpoint_rules": _read_json(base / "endpoint-rule-set-1.json"),
         "partitions": _read_json(data / "partitions.json"),
     }
@@ -67,10 +92,12 @@ def load(require_pin: bool = True) -> ModelFiles:
         digest.update(name.encode())
         digest.update(json.dumps(files[name], sort_keys=True, separators=(",", ":")).encode())
     examples = base / "examples-1.json"
-    has_examples = examples.exists() or examples.with_name(examples.name + ".gz").exists()
     return ModelFiles(
         **files,
-        examples=_read_json(examples) if has_examples else {},
+        examples=_read_json(examples) if _exists(examples) else {},
         botocore_version=version,
         sha256=digest.hexdigest(),
+        partitions_sha256=hashlib.sha256(
+            json.dumps(files["partitions"], sort_keys=True, separators=(",", ":")).encode()
+        ).hexdigest(),
     )

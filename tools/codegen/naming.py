@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import keyword
 
 from botocore import xform_name
@@ -19,10 +20,6 @@ _RESERVED = (
     | _SOFT_KEYWORDS
     | {n for n in dir(BaseModel) if not n.startswith("__")}
     | {"str", "int", "float", "bool", "bytes", "list", "dict"}
-)
-# Names the generated modules import; a class of the same name would shadow them.
-RESERVED_CLASS_NAMES = frozenset(
-    {"Any", "ClassVar", "Field", "Literal", "StrEnum", "ServiceError", "EcrModel", "annotations"}
 )
 
 
@@ -59,3 +56,56 @@ def enum_member(value: str) -> str:
     while "__" in out:
         out = out.replace("__", "_")
     return out
+
+
+def _bindings(tree: ast.Module) -> list[tuple[str, str, bool]]:
+    """(name, what binds it, is an import) for each module-level binding, including
+    those inside ``if TYPE_CHECKING:`` blocks."""
+    out: list[tuple[str, str, bool]] = []
+    body = list(tree.body)
+    while body:
+        node = body.pop(0)
+        if isinstance(node, ast.If):
+            body[:0] = [*node.body, *node.orelse]
+        elif isinstance(node, ast.ImportFrom):
+            source = "." * node.level + (node.module or "")
+            for alias in node.names:
+                if alias.name != "*":
+                    out.append(
+                        (alias.asname or alias.name, f"from {source} import {alias.name}", True)
+                    )
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                out.append(
+                    (alias.asname or alias.name.partition(".")[0], f"import {alias.name}", True)
+                )
+        elif isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            kind = "class" if isinstance(node, ast.ClassDef) else "def"
+            out.append((node.name, f"{kind} {node.name}", False))
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out.extend((t.id, f"{t.id} = ...", False) for t in targets if isinstance(t, ast.Name))
+    return out
+
+
+def check_module_names(sources: dict[str, str]) -> None:
+    """Fail when a generated module binds one name twice and one of the two is an import:
+    a model shape called like something the module imports (``Operation``, ``Mapping``,
+    ``Field``, ``Any``...) would shadow it. Checked on the generated code itself, so it is
+    complete whatever the emitters import."""
+    problems = []
+    for module, source in sorted(sources.items()):
+        seen: dict[str, tuple[str, bool]] = {}
+        for name, what, is_import in _bindings(ast.parse(source, module)):
+            if name not in seen:
+                seen[name] = (what, is_import)
+                continue
+            first, first_import = seen[name]
+            if (is_import or first_import) and first != what:
+                problems.append(f"{module}: {name!r} is bound by `{first}` and by `{what}`")
+    if problems:
+        raise ValueError(
+            "a model name would shadow a name the generated code imports (rename the shape "
+            "in the generator or import the runtime name under an alias):\n  "
+            + "\n  ".join(problems)
+        )

@@ -6,21 +6,34 @@ from dataclasses import dataclass, field
 
 from .ir import Service, Shape
 
-_SCALARS = {
-    "string": "str",
-    "character": "str",
-    "boolean": "bool",
-    "byte": "int",
-    "short": "int",
-    "integer": "int",
-    "long": "int",
-    "bigInteger": "int",
-    "float": "float",
-    "double": "float",
-    "bigDecimal": "float",
-    "blob": "_types.Blob",
-    "document": "_types.Document",
+#: The one scalar type map: every Smithy/botocore scalar shape type -> (its annotation in
+#: the models, its plain Python type in keyword arguments, TypedDicts and paginator items).
+SCALARS: dict[str, tuple[str, str]] = {
+    "string": ("str", "str"),
+    "character": ("str", "str"),
+    "boolean": ("bool", "bool"),
+    "byte": ("int", "int"),
+    "short": ("int", "int"),
+    "integer": ("int", "int"),
+    "long": ("int", "int"),
+    "bigInteger": ("int", "int"),
+    "float": ("float", "float"),
+    "double": ("float", "float"),
+    "bigDecimal": ("float", "float"),
+    "blob": ("_types.Blob", "bytes"),
+    "document": ("_types.Document", "Any"),
+    "timestamp": ("_types.Timestamp", "datetime"),
 }
+
+
+def plain_type(kind: str) -> str:
+    """The plain Python type of a scalar shape type (``blob`` -> ``bytes``)."""
+    try:
+        return SCALARS[kind][1]
+    except KeyError:
+        raise ValueError(f"no Python type for shape type {kind!r}") from None
+
+
 _TIMESTAMPS = {
     None: "_types.Timestamp",
     "unixTimestamp": "_types.Timestamp",
@@ -91,7 +104,9 @@ def type_expr(
         # Known values for completion; any other string is kept (forward compatible).
         return f"{enum_alias(shape)} | str"
     else:
-        base = _SCALARS[kind]
+        if kind not in SCALARS:
+            raise ValueError(f"shape {name!r}: no Python type for shape type {kind!r}")
+        base = SCALARS[kind][0]
         refs.types_module |= base.startswith("_types.")
     return _constrain(shape, base, refs) if constrained else base
 

@@ -1,7 +1,7 @@
 """``python -m tools.codegen.update_model [VERSION]``: move the botocore pin, log the API change.
 
 Downloads the wheels of the pinned and the target botocore release (no install),
-compares the ECR model documents inside them, writes the summary into
+compares each service's model documents inside them (every services/*.toml), writes the summary into
 CHANGELOG.md under "Unreleased", and rewrites the pin everywhere it appears.
 Regenerating is the next step (``nox -s update-model`` does both). Without a
 VERSION the newest release on the package index is the target. When the target
@@ -23,6 +23,7 @@ from typing import Any
 
 from . import loader
 from .model_diff import Models, diff_models, render
+from .spec import ServiceSpec, load_all
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANGELOG = ROOT / "CHANGELOG.md"
@@ -52,21 +53,28 @@ def wheel_version(wheel: Path) -> str:
     return wheel.name.split("-")[1]
 
 
-def models_from_wheel(wheel: Path) -> Models:
-    """The service, paginator and waiter documents of the pinned service inside a wheel."""
-    base = f"botocore/data/{loader.SERVICE}/{loader.API_VERSION}"
+def models_from_wheel(wheel: Path, spec: ServiceSpec) -> Models:
+    """The service, paginator and waiter documents of one service inside a wheel (empty
+    paginators or waiters for a service that has none)."""
+    base = f"botocore/data/{spec.model_name}/{spec.api_version}"
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
 
-        def read(name: str) -> dict[str, Any]:
+        def read(name: str, empty: dict[str, Any] | None = None) -> dict[str, Any]:
             path = f"{base}/{name}"
+            if empty is not None and path not in names and path + ".gz" not in names:
+                return empty
             if path in names:
                 data: dict[str, Any] = json.loads(zf.read(path))
             else:
                 data = json.loads(gzip.decompress(zf.read(path + ".gz")))
             return data
 
-        return Models(read("service-2.json"), read("paginators-1.json"), read("waiters-2.json"))
+        return Models(
+            read("service-2.json"),
+            read("paginators-1.json", {"pagination": {}}),
+            read("waiters-2.json", {"version": 2, "waiters": {}}),
+        )
 
 
 def add_to_changelog(text: str, summary: str) -> str:
@@ -108,13 +116,16 @@ def main(argv: list[str] | None = None) -> int:
         if new == old:
             print(f"botocore {old} is already pinned; nothing to do")
             return 0
-        diff = diff_models(
-            models_from_wheel(download(old, Path(tmp) / "old")),
-            models_from_wheel(new_wheel),
-            old,
-            new,
+        old_wheel = download(old, Path(tmp) / "old")
+        summary = "\n".join(
+            render(
+                diff_models(
+                    models_from_wheel(old_wheel, spec), models_from_wheel(new_wheel, spec), old, new
+                ),
+                spec.model_name,
+            )
+            for spec in load_all()
         )
-    summary = render(diff, loader.SERVICE)
     CHANGELOG.write_text(add_to_changelog(CHANGELOG.read_text(), summary))
     files = move_pin(old, new)
     print(summary)
