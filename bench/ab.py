@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import importlib
+import importlib.util
 import os
 import re
 import statistics
@@ -42,7 +43,13 @@ from bench.procs import ROOT, Server, Worker, child_env
 from bench.scenarios import SCENARIOS
 
 VARIANTS = ("same-models", "base", "head")
-MODULES = ("ecrkit._client_base", "ecrkit._pagination", "ecrkit._codec")
+MODULES = ("ecrkit._client_base", "ecrkit._pagination", "ecrkit._codec", "ecrkit._aiohttp")
+#: Live module -> the names it had at earlier revisions (tried in order when the
+#: live name does not exist at the revision): the aiohttp transport was
+#: ``ecrkit._transport`` before ecrkit.http.
+RENAMED = {"ecrkit._aiohttp": ("ecrkit._transport",)}
+#: In a patch: the attribute did not exist at that revision (``apply`` deletes it).
+ABSENT = object()
 ARGS: dict[str, dict[str, int]] = {
     "seq": {"calls": 300},
     "conc": {"tasks": 64, "calls_per_task": 4},
@@ -52,12 +59,39 @@ ARGS: dict[str, dict[str, int]] = {
 Patch = dict[tuple[object, str], object]
 
 
+def _source(rev: str, name: str) -> tuple[str, str]:
+    """(path, source) of module ``name`` at ``rev``, under an earlier name if renamed."""
+    for candidate in (name, *RENAMED.get(name, ())):
+        path = "src/" + candidate.replace(".", "/") + ".py"
+        done = subprocess.run(
+            ["git", "show", f"{rev}:{path}"], cwd=ROOT, check=False, capture_output=True, text=True
+        )
+        if done.returncode == 0:
+            return path, done.stdout
+    raise SystemExit(f"{name} (or {RENAMED.get(name)}) not found at {rev}")
+
+
+def _compat_modules() -> None:
+    """Earlier revisions import ``ecrkit._transport``: alias it to the live names."""
+    import sys
+
+    if "ecrkit._transport" in sys.modules or importlib.util.find_spec("ecrkit._transport"):
+        return
+    import ecrkit._aiohttp
+    import ecrkit.http
+    import ecrkit.testing
+
+    compat = types.ModuleType("ecrkit._transport")
+    for owner in (ecrkit.http, ecrkit._aiohttp):
+        compat.__dict__.update({k: v for k, v in vars(owner).items() if not k.startswith("__")})
+    compat.MockTransport = ecrkit.testing.MockTransport  # type: ignore[attr-defined]
+    sys.modules["ecrkit._transport"] = compat
+
+
 def _shadow(rev: str, name: str) -> types.ModuleType:
     """Module ``name`` as it is at ``rev``, executed beside the live one (same package)."""
-    path = "src/" + name.replace(".", "/") + ".py"
-    source = subprocess.run(
-        ["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
+    _compat_modules()
+    path, source = _source(rev, name)
     module = types.ModuleType(f"{name}@{rev}")
     module.__package__ = name.rpartition(".")[0]
     module.__file__ = f"{rev}:{path}"
@@ -85,17 +119,24 @@ def patches(rev: str, head_rev: str | None = None) -> tuple[Patch, Patch]:
             elif key.isupper() and not key.startswith("__") and None not in (then, now):
                 head[(live, key)], base[(live, key)] = now, then  # constants
             elif isinstance(value, type) and value.__module__ == name and isinstance(then, type):
-                for attr in vars(value):
+                for attr in {**vars(value), **vars(then)}:
                     old_code, new_code = vars(then).get(attr), vars(now).get(attr)
-                    dunder = attr.startswith("__") and attr != "__init__"
-                    if isinstance(old_code, _CODE) and isinstance(new_code, _CODE) and not dunder:
+                    if attr.startswith("__") and attr != "__init__":
+                        continue
+                    if isinstance(old_code, _CODE) and isinstance(new_code, _CODE):
                         head[(value, attr)], base[(value, attr)] = new_code, old_code
+                    elif attr not in vars(value) and isinstance(old_code, _CODE):
+                        # A method only the revision has (its other methods call it).
+                        head[(value, attr)], base[(value, attr)] = ABSENT, old_code
     return base, head
 
 
 def apply(patch: Patch) -> None:
     for (owner, attr), value in patch.items():
-        setattr(owner, attr, value)
+        if value is not ABSENT:
+            setattr(owner, attr, value)
+        elif attr in vars(owner):
+            delattr(owner, attr)
 
 
 async def _run(

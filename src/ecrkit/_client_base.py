@@ -24,9 +24,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Self, TypeVar, cast
 
-import aiohttp
-
 from . import _setup
+from ._aiohttp import AiohttpTransport, ClientSession
 from ._config import ClientConfig, RetryMode
 from ._credentials import (
     CredentialProvider,
@@ -46,6 +45,7 @@ from ._exceptions import (
     ServiceError,
     TimeoutError,
 )
+from ._http import HttpRequest, Transport
 from ._network import check_proxies, check_verify
 from ._options import NOT_GIVEN, CallOptions, NotGiven, derive_runtime_parts
 from ._presign import presigned_url
@@ -60,9 +60,9 @@ from ._retries import (
 )
 from ._signing import sign_request
 from ._skew import SKEW_CODES, ClockSkew, utcnow
-from ._transport import AiohttpTransport, HttpRequest, Transport
 
 if TYPE_CHECKING:
+    from ._client_http import ClientHttp
     from ._model import ServiceModel, ServiceResponse
     from ._pagination import Paginator
     from ._waiters import Waiter
@@ -78,7 +78,7 @@ _CONNECTION_ATTEMPT = AttemptResult(is_connection_error=True)
 
 #: Bumped in a child process after ``fork``: a runtime made under another value
 #: belongs to the parent (its pooled sockets are the parent's).
-_fork_generation = 0
+_fork_generation: int = 0
 
 
 def _after_fork_in_child() -> None:
@@ -201,7 +201,7 @@ class BaseClient:
         credentials: Credentials | CredentialProvider | None = None,
         profile: str | None = None,
         config: ClientConfig | None = None,
-        session: aiohttp.ClientSession | None = None,
+        session: ClientSession | None = None,
         transport: Transport | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
         now: Callable[[], datetime] | None = None,
@@ -321,6 +321,19 @@ class BaseClient:
     def config(self) -> ClientConfig:
         """The resolved configuration."""
         return self._config
+
+    @property
+    def http(self) -> ClientHttp:
+        """Plain HTTP through this client's pool, proxy, TLS and User-Agent (docs/http.md).
+
+        ``await client.http.send(HttpRequest("GET", url))`` or ``async with
+        client.http.stream(...)``: unsigned (no ``Authorization``, no ``X-Amz-*``
+        header added) unless the request's settings say ``sign=True``; for a
+        presigned S3 URL such as a layer's from ``get_download_url_for_layer``.
+        """
+        from ._client_http import ClientHttp
+
+        return ClientHttp(self)
 
     def can_paginate(self, operation_name: str) -> bool:
         """Whether ``get_paginator(operation_name)`` exists (snake_case name)."""

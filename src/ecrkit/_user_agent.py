@@ -43,7 +43,7 @@ def _environment() -> str:
     """
     from pydantic.version import VERSION as PYDANTIC_VERSION
 
-    from ecrkit._transport import AIOHTTP_VERSION
+    from ecrkit._aiohttp import AIOHTTP_VERSION
 
     system = _OS_NAMES.get(sys.platform, platform.system().lower() or "other")
     return " ".join(

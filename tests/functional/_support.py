@@ -14,7 +14,8 @@ from email.utils import format_datetime
 from typing import Any
 
 from ecrkit import ClientConfig, Credentials, ECRClient
-from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
+from ecrkit.http import HttpRequest, HttpResponse
+from ecrkit.testing import MockTransport
 
 REGION = "us-east-1"
 ACCESS_KEY = "AKIDFUNCTIONAL0001"

@@ -16,8 +16,9 @@ import pytest
 
 import ecrkit._client_base
 from ecrkit import Credentials, ECRClient
-from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
 from ecrkit.errors import CredentialsError
+from ecrkit.http import HttpRequest, HttpResponse
+from ecrkit.testing import MockTransport
 
 from ._support import (
     T0,

@@ -13,8 +13,8 @@ import pytest
 
 import ecrkit._exceptions
 from ecrkit._exceptions import ParamValidationError, ResponseParseError, ServiceError
-from ecrkit._transport import HttpRequest, HttpResponse
 from ecrkit.errors import ImageAlreadyExistsException, RepositoryNotFoundException
+from ecrkit.http import HttpRequest, HttpResponse
 
 from ._support import Sleeps, error_response, json_response, make_client, scripted
 

@@ -37,8 +37,9 @@ from ecrkit._exceptions import (
     ResponseParseError,
     ServiceError,
 )
-from ecrkit._transport import AiohttpTransport, HttpRequest, HttpResponse, MockTransport
 from ecrkit.errors import RepositoryNotFoundException
+from ecrkit.http import AiohttpTransport, HttpRequest, HttpResponse
+from ecrkit.testing import MockTransport
 from tests._pins import needs_pinned_botocore
 
 from ._support import (

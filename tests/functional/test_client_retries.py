@@ -16,8 +16,8 @@ import pytest
 
 from ecrkit import ClientConfig
 from ecrkit._exceptions import ConnectionError, ServiceError, TimeoutError
-from ecrkit._transport import HttpResponse
 from ecrkit.errors import LimitExceededException
+from ecrkit.http import HttpResponse
 
 from ._support import (
     T0,

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from ecrkit._transport import HttpRequest, HttpResponse
+from ecrkit.http import HttpRequest, HttpResponse
 
 from ._support import json_response, make_client
 

@@ -15,7 +15,7 @@ import pytest
 from ecrkit import _protocol
 from ecrkit._exceptions import ResponseParseError, ServiceError
 from ecrkit._pagination import decode_token, encode_token
-from ecrkit._transport import HttpResponse
+from ecrkit.http import HttpResponse
 
 from ._support import Sleeps, json_response, make_client, scripted
 

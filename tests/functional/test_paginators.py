@@ -18,8 +18,8 @@ from typing import Any, Unpack
 import pytest
 
 from ecrkit._pagination import encode_token
-from ecrkit._transport import HttpRequest, HttpResponse
 from ecrkit.errors import PaginationError
+from ecrkit.http import HttpRequest, HttpResponse
 from ecrkit.models import (
     DescribeImageScanFindingsResponse,
     EnhancedImageScanFinding,

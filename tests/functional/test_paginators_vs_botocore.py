@@ -35,8 +35,9 @@ from hypothesis import strategies as st
 from ecrkit import ECRClient
 from ecrkit._model import ServiceModel
 from ecrkit._pagination import PageIterator, PaginationConfig, decode_token
-from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
+from ecrkit.http import HttpRequest, HttpResponse
 from ecrkit.public import ECRPublicClient
+from ecrkit.testing import MockTransport
 from tests._hypothesis import examples
 from tests._pins import needs_pinned_botocore
 from tests._shapes import instants, wire_values

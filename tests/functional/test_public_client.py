@@ -19,9 +19,10 @@ import pytest
 import ecrkit.errors
 import ecrkit.public.errors as public_errors
 from ecrkit._generated_public._meta import OPERATIONS
-from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
+from ecrkit.http import HttpRequest, HttpResponse
 from ecrkit.public import ECRPublicClient
 from ecrkit.public.models import GetAuthorizationTokenResponse
+from ecrkit.testing import MockTransport
 
 from ._support import (
     CREDENTIALS,

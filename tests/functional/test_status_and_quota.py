@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ecrkit import ClientConfig, Credentials, ECRClient
 from ecrkit._exceptions import ResponseParseError, ServiceError, TransportError
-from ecrkit._transport import HttpResponse
+from ecrkit.http import HttpResponse
 
 from ._support import json_response, make_client, scripted
 

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecrkit._transport import HttpResponse
 from ecrkit._waiters import smithy_delay
 from ecrkit.errors import (
     ImageNotFoundException,
@@ -27,6 +26,7 @@ from ecrkit.errors import (
     WaiterTimeoutError,
     WaiterUnexpectedError,
 )
+from ecrkit.http import HttpResponse
 from ecrkit.models import DescribeImageScanFindingsResponse, GetLifecyclePolicyPreviewResponse
 from ecrkit.waiters import (
     ImageScanCompleteWaiter,

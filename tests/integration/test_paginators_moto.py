@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from ecrkit import ECRClient
-from ecrkit._transport import AiohttpTransport, HttpRequest, HttpResponse
 from ecrkit.errors import RepositoryNotFoundException
+from ecrkit.http import AiohttpTransport, HttpRequest, HttpResponse
 from ecrkit.models import DescribeImageScanFindingsResponse
 from ecrkit.testing import LocalECR
 

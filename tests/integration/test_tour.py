@@ -23,8 +23,8 @@ import pytest
 
 import ecrkit.tour
 from ecrkit import Credentials, ECRClient
-from ecrkit._transport import AiohttpTransport, HttpRequest, HttpResponse
 from ecrkit.errors import RepositoryNotFoundException
+from ecrkit.http import AiohttpTransport, HttpRequest, HttpResponse
 
 pytestmark = pytest.mark.integration
 

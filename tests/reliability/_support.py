@@ -20,7 +20,7 @@ import aiohttp
 
 from ecrkit import ClientConfig, Credentials, ECRClient
 from ecrkit._exceptions import EcrkitError
-from ecrkit._transport import AiohttpTransport
+from ecrkit.http import AiohttpTransport
 from tests.faults import RETRYABLE, Fault, FaultServer, open_fds
 from tests.functional._support import Sleeps
 

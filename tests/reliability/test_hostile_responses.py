@@ -34,8 +34,9 @@ from hypothesis import strategies as st
 
 from ecrkit import ECRClient
 from ecrkit._generated._meta import OPERATIONS
-from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
 from ecrkit.errors import ResponseParseError
+from ecrkit.http import HttpRequest, HttpResponse
+from ecrkit.testing import MockTransport
 from tests._hypothesis import examples
 from tests._pins import needs_pinned_botocore
 from tests._shapes import wire_values

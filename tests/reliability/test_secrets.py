@@ -29,8 +29,8 @@ from typing import Any
 import pytest
 
 from ecrkit import ClientConfig, Credentials, ECRClient
-from ecrkit._transport import MockTransport
 from ecrkit.errors import EcrkitError, EndpointResolutionError, WaiterUnexpectedError
+from ecrkit.testing import MockTransport
 from ecrkit.tour import tour
 from tests.faults import AUTH_TOKEN, FAULTS, Fault, FaultServer
 from tests.functional._support import json_response, scripted

@@ -19,7 +19,6 @@ import ecrkit._credentials as credentials_module
 import ecrkit._setup as client_setup
 from ecrkit import Credentials, ECRClient
 from ecrkit._client_base import BaseClient, Operation, ServiceInfo
-from ecrkit._transport import HttpRequest, HttpResponse, MockTransport
 from ecrkit.errors import (
     ClientClosedError,
     InvalidLayerPartException,
@@ -28,6 +27,7 @@ from ecrkit.errors import (
     ServerException,
     ServiceError,
 )
+from ecrkit.http import HttpRequest, HttpResponse
 from ecrkit.models import (
     DescribeImageScanFindingsResponse,
     DescribeImagesResponse,
@@ -35,7 +35,7 @@ from ecrkit.models import (
     ImageIdentifier,
     ListImagesResponse,
 )
-from ecrkit.testing import ANY, BaseStubber, StubAssertionError, Stubber
+from ecrkit.testing import ANY, BaseStubber, MockTransport, StubAssertionError, Stubber
 
 DIGEST = "sha256:" + "a" * 64
 PUSHED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

@@ -31,6 +31,7 @@ PUBLIC_MODULES = [
     "ecrkit",
     "ecrkit.enums",
     "ecrkit.errors",
+    "ecrkit.http",
     "ecrkit.models",
     "ecrkit.paginators",
     "ecrkit.public",

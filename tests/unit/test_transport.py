@@ -1,4 +1,4 @@
-"""Tests for ecrkit._transport against real servers on 127.0.0.1.
+"""Tests for the aiohttp transport (ecrkit.http.AiohttpTransport) against real servers on 127.0.0.1.
 
 An aiohttp.web app serves the well-behaved and stalling endpoints; a raw
 ``asyncio.start_server`` produces the low-level faults (close before headers,
@@ -24,13 +24,8 @@ import pytest
 from aiohttp import web
 
 from ecrkit._exceptions import ConnectionError, ResponseTooLargeError, TimeoutError, TransportError
-from ecrkit._transport import (
-    AiohttpTransport,
-    HttpRequest,
-    HttpResponse,
-    MockTransport,
-    Transport,
-)
+from ecrkit.http import AiohttpTransport, HttpRequest, HttpResponse, Transport
+from ecrkit.testing import MockTransport
 
 BIG = b"x" * 1000
 

@@ -4,6 +4,8 @@
   leaves the process (no credentials resolved, no socket opened).
 - :data:`ANY`: matches any value in ``expected_params``, at any depth (and a
   parameter that was not passed).
+- :class:`MockTransport`: an :class:`ecrkit.http.StreamingTransport` answering from a
+  function (``ECRClient(transport=MockTransport(handler))``); it lives here only.
 - :class:`LocalECR`: moto's ECR server on 127.0.0.1 behind a layer that pages like ECR
   (needs the ``local`` extra: ``pip install 'ecrkit[local]'``; moto loads only then).
 - A pytest plugin (``ecrkit.testing._plugin``, registered as ``pytest11``): fixtures
@@ -23,15 +25,17 @@ if TYPE_CHECKING:
 
     from ._any import ANY as ANY
     from ._local import LocalECR as LocalECR
+    from ._mock import MockTransport as MockTransport
     from ._stubber import BaseStubber as BaseStubber
     from ._stubber import StubAssertionError as StubAssertionError
 
-__all__ = ["ANY", "BaseStubber", "LocalECR", "StubAssertionError", "Stubber"]
+__all__ = ["ANY", "BaseStubber", "LocalECR", "MockTransport", "StubAssertionError", "Stubber"]
 
 _WHERE = {
     "ANY": ("ecrkit.testing._any", "ANY"),
     "BaseStubber": ("ecrkit.testing._stubber", "BaseStubber"),
     "LocalECR": ("ecrkit.testing._local", "LocalECR"),
+    "MockTransport": ("ecrkit.testing._mock", "MockTransport"),
     "StubAssertionError": ("ecrkit.testing._stubber", "StubAssertionError"),
     "Stubber": ("ecrkit._generated.testing", "ECRStubber"),
 }

@@ -21,9 +21,9 @@ from pydantic import BaseModel, ValidationError
 
 from ecrkit._client_base import BaseClient, Operation, stub_runtime
 from ecrkit._exceptions import ServiceError
+from ecrkit._http import HttpRequest, HttpResponse
 from ecrkit._model import ServiceResponse, validation_error_fields
 from ecrkit._protocol import CONTENT_TYPE
-from ecrkit._transport import HttpRequest, HttpResponse
 
 from ._any import ANY
 
