@@ -18,9 +18,9 @@ from ecrkit._endpoints import Endpoint
 from ecrkit._exceptions import EndpointResolutionError, ServiceError
 from ecrkit._model import ServiceModel, ServiceResponse
 from ecrkit._setup import sigv4_signing_region
-from ecrkit.testing import MockTransport
 from ecrkit.errors import LimitExceededException
 from ecrkit.public import ECRPublicClient
+from ecrkit.testing import MockTransport
 from tests.functional._support import (
     CREDENTIALS,
     Clock,
