@@ -10,7 +10,9 @@ import pytest
 from ecrkit import ECRClient
 from ecrkit.errors import RepositoryNotFoundException
 from ecrkit.models import DescribeImagesResponse, ImageDetail, ListImagesResponse
-from ecrkit.testing import ANY, LocalECR, StubAssertionError, Stubber
+from ecrkit.public import ECRPublicClient
+from ecrkit.public.models import GetAuthorizationTokenResponse
+from ecrkit.testing import ANY, ECRPublicStubber, LocalECR, StubAssertionError, Stubber
 
 
 async def stubbed(ecr: ECRClient) -> None:
@@ -54,3 +56,11 @@ async def local() -> None:
         async with server.client() as ecr:
             assert_type(ecr, ECRClient)
         server.reset()
+
+
+async def stubbed_public(ecr_public: ECRPublicClient, ecr: ECRClient) -> None:
+    with ECRPublicStubber(ecr_public) as stub:
+        assert_type(stub, ECRPublicStubber)
+        stub.add_response("get_authorization_token", GetAuthorizationTokenResponse())
+        stub.add_response("describe_images", ListImagesResponse())  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    ECRPublicStubber(ecr)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

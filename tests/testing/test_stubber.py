@@ -505,3 +505,34 @@ async def test_base_stubber_works_for_any_client() -> None:
             assert (await other.fetch_things(repository_name="api")).image_ids == []
             with pytest.raises(OtherServiceClient.NotThereError):
                 await other.fetch_things(repository_name="api")
+
+
+# -- ECR Public -------------------------------------------------------------------
+
+
+async def test_ecr_public_stubber(socket_guard: SocketGuard, no_resolution: None) -> None:
+    """ECR Public's generated stubber is public too, and works the same way."""
+    from ecrkit.public import ECRPublicClient
+    from ecrkit.public.errors import RepositoryNotFoundException as PublicNotFound
+    from ecrkit.public.models import GetAuthorizationTokenResponse
+    from ecrkit.testing import ECRPublicStubber
+
+    async with ECRPublicClient(region="us-east-1") as ecr_public:
+        with ECRPublicStubber(ecr_public) as stub:
+            stub.add_response(
+                "get_authorization_token",
+                {"authorization_data": {"authorization_token": "QVdTOnB3", "expires_at": PUSHED}},
+            )
+            stub.add_client_error(
+                "describe_images",
+                "RepositoryNotFoundException",
+                expected_params={"repository_name": "gone"},
+            )
+            resp = await ecr_public.get_authorization_token()
+            with pytest.raises(PublicNotFound):
+                await ecr_public.describe_images(repository_name="gone")
+            stub.assert_no_pending_responses()
+    assert type(resp) is GetAuthorizationTokenResponse
+    assert resp.authorization_data is not None
+    assert resp.authorization_data.expires_at == PUSHED
+    assert socket_guard.attempts == []

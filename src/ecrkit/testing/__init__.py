@@ -2,6 +2,7 @@
 
 - :class:`Stubber`: queue typed responses and errors for a client's calls; nothing
   leaves the process (no credentials resolved, no socket opened).
+  :class:`ECRPublicStubber` is the same for an :class:`ecrkit.public.ECRPublicClient`.
 - :data:`ANY`: matches any value in ``expected_params``, at any depth (and a
   parameter that was not passed).
 - :class:`MockTransport`: an :class:`ecrkit.http.StreamingTransport` answering from a
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ecrkit._generated.testing import ECRStubber as Stubber
+    from ecrkit._generated_public.testing import ECRPublicStubber as ECRPublicStubber
 
     from ._any import ANY as ANY
     from ._local import LocalECR as LocalECR
@@ -29,11 +31,20 @@ if TYPE_CHECKING:
     from ._stubber import BaseStubber as BaseStubber
     from ._stubber import StubAssertionError as StubAssertionError
 
-__all__ = ["ANY", "BaseStubber", "LocalECR", "MockTransport", "StubAssertionError", "Stubber"]
+__all__ = [
+    "ANY",
+    "BaseStubber",
+    "ECRPublicStubber",
+    "LocalECR",
+    "MockTransport",
+    "StubAssertionError",
+    "Stubber",
+]
 
 _WHERE = {
     "ANY": ("ecrkit.testing._any", "ANY"),
     "BaseStubber": ("ecrkit.testing._stubber", "BaseStubber"),
+    "ECRPublicStubber": ("ecrkit._generated_public.testing", "ECRPublicStubber"),
     "LocalECR": ("ecrkit.testing._local", "LocalECR"),
     "MockTransport": ("ecrkit.testing._mock", "MockTransport"),
     "StubAssertionError": ("ecrkit.testing._stubber", "StubAssertionError"),
