@@ -41,8 +41,8 @@ class ClientHttp:
     ``RequestSettings(sign=True)`` the client signs it with SigV4 (its credentials,
     signing region and name); otherwise nothing else is added. The first use sets the
     client up as its first API call would (region, endpoint, proxy, TLS). Errors are
-    the transport's (:class:`~ecrkit.errors.ConnectionError`,
-    :class:`~ecrkit.errors.TimeoutError`, ...); no request is retried.
+    the transport's (:class:`~ecrkit.errors.EndpointConnectionError`,
+    :class:`~ecrkit.errors.TransportTimeoutError`, ...); no request is retried.
     """
 
     __slots__ = ("_client",)

@@ -82,7 +82,7 @@ class StreamedBody:
     Sent with ``Content-Length: <length>`` (never chunked transfer encoding); the
     chunks are read once, as the body goes out, so the body is never whole in memory.
     A body that yields more or fewer bytes than ``length`` fails the request with
-    :class:`~ecrkit.errors.ConnectionError` (its ``__cause__`` says which). One-shot:
+    :class:`~ecrkit.errors.EndpointConnectionError` (its ``__cause__`` says which). One-shot:
     a second send of the same body fails.
     """
 

@@ -20,8 +20,8 @@ pool with its proxy, TLS and ``User-Agent`` settings, unsigned unless
 ``get_download_url_for_layer``) is fetched with no ``Authorization`` or ``X-Amz-*``
 header added. See docs/http.md.
 
-Failures to get an answer are :class:`~ecrkit.errors.ConnectionError` or
-:class:`~ecrkit.errors.TimeoutError`; their messages name the method and host only.
+Failures to get an answer are :class:`~ecrkit.errors.EndpointConnectionError` or
+:class:`~ecrkit.errors.TransportTimeoutError`; their messages name the method and host only.
 """
 
 from ecrkit._aiohttp import AiohttpTransport
