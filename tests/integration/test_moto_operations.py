@@ -781,14 +781,18 @@ async def test_registry_scanning_configuration(make_ecr: ClientFactory) -> None:
 
 
 async def test_get_authorization_token(ecr: ECRClient) -> None:
+    before = datetime.now(UTC)
     resp = await ecr.get_authorization_token()
+    after = datetime.now(UTC)
     (data,) = resp.authorization_data
     assert isinstance(data, AuthorizationData)
     assert data.proxy_endpoint == f"https://{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
     assert isinstance(data.expires_at, datetime)
-    # moto's canned expiry is 2015-01-01; LocalECR gives 12 hours from now, as ECR does.
-    left = data.expires_at - datetime.now(UTC)
-    assert timedelta(hours=11, minutes=59) < left <= timedelta(hours=12)
+    # moto's canned expiry is 2015-01-01; LocalECR gives 12 hours from now, as ECR does,
+    # in epoch seconds with millisecond precision (so up to 0.5 ms either way).
+    rounding = timedelta(milliseconds=1)
+    lifetime = timedelta(hours=12)
+    assert before + lifetime - rounding <= data.expires_at <= after + lifetime + rounding
     assert data.expires_at.utcoffset() == timedelta(0)
     assert isinstance(data.authorization_token, str)
     user, _, password = base64.b64decode(data.authorization_token).decode().partition(":")

@@ -178,11 +178,14 @@ async def test_a_response_rewrite_is_one_function(
 
     from ecrkit.testing import _paging_proxy
 
+    before = datetime.now(UTC)
     local_says = (await ecr_client.get_authorization_token()).authorization_data[0].expires_at
+    after = datetime.now(UTC)
     assert local_says is not None
-    left = local_says - datetime.now(UTC)
-    # moto's canned token expired on 2015-01-01; LocalECR's lives 12 hours, as ECR's do.
-    assert timedelta(hours=11, minutes=59) < left <= timedelta(hours=12)
+    # moto's canned token expired on 2015-01-01; LocalECR's lives 12 hours, as ECR's do
+    # (epoch seconds with millisecond precision: up to 0.5 ms either way).
+    lifetime, rounding = timedelta(hours=12), timedelta(milliseconds=1)
+    assert before + lifetime - rounding <= local_says <= after + lifetime + rounding
 
     def far_future(body: dict[str, Any]) -> dict[str, Any]:
         for data in body["authorizationData"]:
