@@ -654,10 +654,24 @@ class BaseClient:
         headers = dict(op.headers)
         if rt.extra_headers:
             headers.update(rt.extra_headers)
+        self._sign(rt, creds, "POST", rt.url, headers, body)
+        return HttpRequest("POST", rt.url, headers, body)
+
+    def _sign(
+        self,
+        rt: _Runtime,
+        creds: Credentials,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> None:
+        """Add the SigV4 headers for this client's service, signing region and skew-corrected
+        clock to ``headers`` (API calls, and ``client.http`` requests with ``sign=True``)."""
         headers.update(
             sign_request(
-                method="POST",
-                url=rt.url,
+                method=method,
+                url=url,
                 headers=headers,
                 body=body,
                 access_key=creds.access_key_id,
@@ -668,7 +682,6 @@ class BaseClient:
                 now=self._clock_skew.signing_time(),
             )
         )
-        return HttpRequest("POST", rt.url, headers, body)
 
     @staticmethod
     def _log_attempt(

@@ -24,7 +24,6 @@ from ._http import (
     StreamingResponse,
     Transport,
 )
-from ._signing import sign_request
 
 if TYPE_CHECKING:
     from ._client_base import BaseClient
@@ -111,19 +110,6 @@ class ClientHttp:
                     "SigV4 covers the payload, which is not in memory"
                 )
             creds = await rt.credentials.get()
-            headers.update(
-                sign_request(
-                    method=request.method,
-                    url=request.url,
-                    headers=headers,
-                    body=request.body,
-                    access_key=creds.access_key_id,
-                    secret_key=creds.secret_access_key,
-                    session_token=creds.session_token,
-                    region=rt.signing_region,
-                    service=client._service.signing_name,
-                    now=client._clock_skew.signing_time(),
-                )
-            )
+            client._sign(rt, creds, request.method, request.url, headers, request.body)
         transport: Transport = rt.transport
         return transport, request._replace(headers=headers, settings=settings)
