@@ -15,7 +15,10 @@ medians), not two separate runs.
 warm-up and nothing else, for instruction counting: ``--callgrind`` runs it under
 ``valgrind --tool=callgrind`` for two values of REPS and prints the instructions per
 repetition (the difference divided by the difference in REPS, so imports, warm-up
-and start-up cancel out).
+and start-up cancel out). ``--tree PATH`` adds the ``--callgrind`` variant ``tree``:
+the checkout at PATH (a ``git worktree`` of the base) run whole as its own head, with
+nothing swapped in, so ``head/tree`` compares two revisions without the swap's own
+costs (``base`` runs in the shadow module's namespace).
 """
 
 from __future__ import annotations
@@ -266,14 +269,21 @@ def _callgrind(
     variants: list[str],
     jobs: int,
     cache_sim: bool = False,
+    tree: Path | None = None,
 ) -> None:
     env = child_env()
     env["PYTHONHASHSEED"] = "0"
+    # "tree": the whole checkout at ``tree`` (its runtime, models and bench), run as its
+    # own "head" with nothing swapped in: the unbiased way to compare two revisions.
+    tree_env = dict(env)
+    if tree is not None:
+        tree_env["PYTHONPATH"] = os.pathsep.join((str(tree / "src"), str(tree)))
     low, high = reps
     print(
         f"{'last-level cache misses' if cache_sim else 'instructions'} per repetition: "
         f"callgrind, ({high} reps - {low} reps) / {high - low}; "
-        f"base = {rev}, head = {head_rev or 'working tree'}",
+        f"base = {rev}, head = {head_rev or 'working tree'}"
+        + (f", tree = the checkout at {tree}" if tree else ""),
         flush=True,
     )
     with Server() as server, tempfile.TemporaryDirectory() as tmp:
@@ -284,9 +294,16 @@ def _callgrind(
             command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
             command += ["--cache-sim=yes"] if cache_sim else []
             command += [sys.executable, "-m", "bench.ab", "--base", rev, "--count"]
-            command += [variant, scenario, str(n), "--endpoint", server.endpoint]
-            command += ["--head", head_rev] if head_rev else []
-            done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+            command += ["head" if variant == "tree" else variant, scenario, str(n)]
+            command += ["--endpoint", server.endpoint]
+            command += ["--head", head_rev] if head_rev and variant != "tree" else []
+            done = subprocess.run(
+                command,
+                cwd=tree if variant == "tree" else ROOT,
+                env=tree_env if variant == "tree" else env,
+                capture_output=True,
+                text=True,
+            )
             match = re.search(r"Collected : ([\d ]+)", done.stderr)
             if done.returncode != 0 or match is None:
                 raise SystemExit(f"callgrind failed: {done.stderr[-2000:]}")
@@ -294,6 +311,22 @@ def _callgrind(
             # Ir, or with --cache-sim the last-level misses (ILmr + DLmr + DLmw)
             return sum(events[-3:]) if cache_sim else events[0]
 
+        def prime(variant: str) -> None:
+            # Once outside valgrind, so both counted runs find the bytecode caches written
+            # (a checkout never run before would compile in whichever run came first).
+            command = [sys.executable, "-m", "bench.ab", "--base", rev, "--count"]
+            command += ["head" if variant == "tree" else variant, "seq", "1"]
+            command += ["--endpoint", server.endpoint]
+            subprocess.run(
+                command,
+                cwd=tree if variant == "tree" else ROOT,
+                env=tree_env if variant == "tree" else env,
+                capture_output=True,
+                check=True,
+            )
+
+        for variant in variants:
+            prime(variant)
         for scenario in scenarios:
             grid = [(v, scenario, n) for v in variants for n in (low, high)]
             with ThreadPoolExecutor(jobs) as pool:
@@ -311,6 +344,8 @@ def _callgrind(
             )
             if "base" in cells and "head" in cells:
                 ratios += f"  head/base {cells['head'] / cells['base']:.3f}"
+            if "tree" in cells and "head" in cells:
+                ratios += f"  head/tree {cells['head'] / cells['tree']:.3f}"
             print(f"{scenario:9} {line}   {ratios}", flush=True)
 
 
@@ -330,6 +365,12 @@ def main() -> None:
     parser.add_argument(
         "--cache-sim", action="store_true", help="--callgrind: count last-level cache misses"
     )
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        help="--callgrind: a checkout (e.g. a git worktree of the base); the variant "
+        "'tree' runs it whole, as its own head",
+    )
     parser.add_argument("--count", nargs=3, metavar=("VARIANT", "SCENARIO", "REPS"))
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -348,6 +389,7 @@ def main() -> None:
             args.variants.split(","),
             args.jobs,
             args.cache_sim,
+            args.tree.resolve() if args.tree else None,
         )
         return
     if args.workers:
