@@ -32,6 +32,7 @@ from ecrkit._exceptions import CredentialsError
 
 __all__ = [
     "ALGORITHM",
+    "PreparedSigner",
     "canonical_request",
     "presign_url",
     "sign_request",
@@ -154,11 +155,106 @@ def sign_request(
         method, parts.path, query, block, signed, payload_hash, normalize_path, double_encode
     )
     signature = _signature(secret_key, timestamp, region, service, creq)
-    out["Authorization"] = (
-        f"{ALGORITHM} Credential={access_key}/{timestamp[:8]}/{region}/{service}/aws4_request, "
-        f"SignedHeaders={signed}, Signature={signature}"
-    )
+    out["Authorization"] = _authorization(access_key, timestamp, region, service, signed, signature)
     return out
+
+
+class _Template:
+    """One credential mode's canonical request around its per-call parts: the date
+    line, the session-token line (token mode only) and the payload hash."""
+
+    __slots__ = ("after", "before", "between", "payload_hash", "signed")
+
+    def __init__(self, head: str, hmap: dict[str, str], with_token: bool) -> None:
+        # ``hmap`` has neither dynamic name: the skip sets took them out.
+        names = sorted(hmap)
+        # x-amz-date sorts before x-amz-security-token, so the static lines fall into
+        # three runs: before the date, between it and the token, after the token.
+        before = [n for n in names if n < "x-amz-date"]
+        last = "x-amz-security-token" if with_token else "x-amz-date"
+        between = [n for n in names if "x-amz-date" < n < last]
+        after = [n for n in names if n > last]
+        dynamic = ["x-amz-date", "x-amz-security-token"] if with_token else ["x-amz-date"]
+        self.before = head + "".join(f"{n}:{hmap[n]}\n" for n in before)
+        self.between = "".join(f"{n}:{hmap[n]}\n" for n in between)
+        self.after = "".join(f"{n}:{hmap[n]}\n" for n in after)
+        self.signed = ";".join(sorted([*names, *dynamic]))
+        self.payload_hash = hmap.get("x-amz-content-sha256")
+
+
+class PreparedSigner:
+    """:func:`sign_request` for one method, URL, header set, region and service.
+
+    Everything in the canonical request that does not change between calls (the
+    path, the query, the sorted and trimmed header lines, the signed-header list) is
+    computed once, here; :meth:`sign` adds the date, the session token and the
+    payload hash. ``sign(...)`` returns what ``sign_request(method=..., url=...,
+    headers=..., ...)`` returns for the same arguments (with its default options);
+    the API call path keeps one per operation and endpoint. Holds no credentials.
+    """
+
+    __slots__ = ("_plain", "_region", "_service", "_token")
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        region: str,
+        service: str,
+        normalize_path: bool = True,
+        double_encode: bool = True,
+    ) -> None:
+        parts = urlsplit(url)
+        host = _host(parts.scheme, parts.netloc)
+        cpath = _canonical_path(parts.path, normalize_path, double_encode)
+        cquery = "&".join(f"{k}={v}" for k, v in sorted(_query_pairs(parts.query)))
+        head = f"{method.upper()}\n{cpath}\n{cquery}\n"
+        modes: list[_Template] = []
+        for skip, with_token in ((_SKIP, False), (_SKIP_TOKEN, True)):
+            hmap = _header_map(headers, skip)
+            hmap.setdefault("host", host)
+            modes.append(_Template(head, hmap, with_token))
+        self._plain, self._token = modes
+        self._region = region
+        self._service = service
+
+    def sign(
+        self,
+        *,
+        body: bytes,
+        access_key: str,
+        secret_key: str,
+        session_token: str | None,
+        now: datetime,
+    ) -> dict[str, str]:
+        """The headers to set on the request: ``X-Amz-Date``, ``X-Amz-Security-Token``
+        (with a token) and ``Authorization``."""
+        _check_credentials(access_key, secret_key)
+        timestamp = _timestamp(now)
+        out = {"X-Amz-Date": timestamp}
+        if session_token:
+            out["X-Amz-Security-Token"] = session_token
+            mode = self._token
+            token = " ".join(session_token.split())
+            lines = (
+                f"{mode.before}x-amz-date:{timestamp}\n{mode.between}"
+                f"x-amz-security-token:{token}\n{mode.after}"
+            )
+        else:
+            mode = self._plain
+            lines = f"{mode.before}x-amz-date:{timestamp}\n{mode.after}"
+        payload_hash = mode.payload_hash
+        if payload_hash is None:
+            payload_hash = _sha256(body).hexdigest()
+        creq = f"{lines}\n{mode.signed}\n{payload_hash}"
+        region, service = self._region, self._service
+        signature = _signature(secret_key, timestamp, region, service, creq)
+        out["Authorization"] = _authorization(
+            access_key, timestamp, region, service, mode.signed, signature
+        )
+        return out
 
 
 def presign_url(
@@ -227,9 +323,18 @@ def _check_credentials(access_key: str, secret_key: str) -> None:
 
 
 def _timestamp(now: datetime) -> str:
-    if now.tzinfo is not None:
+    if now.tzinfo is not None and now.tzinfo is not UTC:
         now = now.astimezone(UTC)
-    return now.strftime("%Y%m%dT%H%M%SZ")
+    # On every signed request: %-formatting takes 0.9 µs here, an f-string with format
+    # specs 1.8 µs and strftime 2.5 µs (3.11).
+    return "%04d%02d%02dT%02d%02d%02dZ" % (  # noqa: UP031
+        now.year,
+        now.month,
+        now.day,
+        now.hour,
+        now.minute,
+        now.second,
+    )
 
 
 def _signature(secret_key: str, timestamp: str, region: str, service: str, creq: str) -> str:
@@ -237,7 +342,16 @@ def _signature(secret_key: str, timestamp: str, region: str, service: str, creq:
         timestamp=timestamp, region=region, service=service, canonical_request=creq
     )
     key = signing_key(secret_key, timestamp[:8], region, service)
-    return hmac.new(key, sts.encode(), _sha256).hexdigest()
+    return hmac.digest(key, sts.encode(), "sha256").hex()
+
+
+def _authorization(
+    access_key: str, timestamp: str, region: str, service: str, signed: str, signature: str
+) -> str:
+    return (
+        f"{ALGORITHM} Credential={access_key}/{timestamp[:8]}/{region}/{service}/aws4_request, "
+        f"SignedHeaders={signed}, Signature={signature}"
+    )
 
 
 def _header_map(headers: Mapping[str, str], skip: frozenset[str]) -> dict[str, str]:
