@@ -237,7 +237,7 @@ async def _count(
 ) -> None:
     """``reps`` repetitions of one scenario's unit, nothing else (no ``gc.collect()``
     between them, unlike the timed scenarios: under callgrind it would dominate)."""
-    if variant != "same-models":
+    if variant == "base" or (variant == "head" and head_rev is not None):
         base, head = patches(rev, head_rev)
         apply(base if variant == "base" else head)
     adapter = load("same-models" if variant == "same-models" else "ecrkit")
@@ -293,8 +293,9 @@ def _callgrind(
             out = Path(tmp) / f"cg.{variant}.{scenario}.{n}"
             command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
             command += ["--cache-sim=yes"] if cache_sim else []
-            command += [sys.executable, "-m", "bench.ab", "--base", rev, "--count"]
+            command += [sys.executable, "-m", "bench.ab", "--count"]
             command += ["head" if variant == "tree" else variant, scenario, str(n)]
+            command += ["--base", "HEAD" if variant == "tree" else rev]
             command += ["--endpoint", server.endpoint]
             command += ["--head", head_rev] if head_rev and variant != "tree" else []
             done = subprocess.run(
@@ -314,8 +315,10 @@ def _callgrind(
         def prime(variant: str) -> None:
             # Once outside valgrind, so both counted runs find the bytecode caches written
             # (a checkout never run before would compile in whichever run came first).
-            command = [sys.executable, "-m", "bench.ab", "--base", rev, "--count"]
+            command = [sys.executable, "-m", "bench.ab", "--count"]
             command += ["head" if variant == "tree" else variant, "seq", "1"]
+            # The tree's own HEAD as its base: any other revision may not import there.
+            command += ["--base", "HEAD" if variant == "tree" else rev]
             command += ["--endpoint", server.endpoint]
             subprocess.run(
                 command,
