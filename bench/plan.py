@@ -20,6 +20,10 @@ class Plan:
     page_reps: int
     finding_reps: int
     fresh_calls: int
+    #: Each timed sample is taken in this many slices (its counts divided evenly), the
+    #: adapters alternating slice by slice: the two sides of a ratio then share the
+    #: machine's drift at a tenth of a second, not at a sample's length.
+    slices: int
     warm_up: bool
     timeout: float  # seconds for any one request to a worker or one fresh process
 
@@ -32,6 +36,7 @@ FULL = Plan(
     page_reps=5,
     finding_reps=30,
     fresh_calls=1_000,
+    slices=5,
     warm_up=True,
     timeout=300,
 )
@@ -43,6 +48,7 @@ QUICK = Plan(
     page_reps=1,
     finding_reps=1,
     fresh_calls=3,
+    slices=1,
     warm_up=False,
     timeout=60,
 )

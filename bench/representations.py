@@ -203,7 +203,7 @@ async def _paired(endpoint: str, rounds: int) -> dict[tuple[str, str], list[floa
             for scenario, (method, reps) in jobs.items():
                 checks = set()
                 for name in order:
-                    result = await _timed(reps, getattr(adapters[name], method))
+                    result = await _timed(reps, getattr(adapters[name], method), True)
                     checks.add(result["check"])
                     if r:
                         cpu.setdefault((scenario, name), []).append(result["cpu_ms"])

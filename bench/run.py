@@ -6,7 +6,9 @@
 sends (:mod:`bench.fairness`), start the fake server (:mod:`bench.fake_server`)
 and one long-lived worker per adapter (:mod:`bench.worker`), warm up, then
 rounds in which the adapters take turns in rotating order (A B C, B C A,
-C A B, ...) for every scenario (:mod:`bench.scenarios`), cold start and memory
+C A B, ...) for every scenario (:mod:`bench.scenarios`), each timed sample taken in
+``plan.slices`` equal slices with the adapters alternating slice by slice (so the two
+sides of a ratio share the machine's drift), cold start and memory
 in fresh processes (:mod:`bench.fresh`). ``--runs N`` pools N such runs, each
 with new processes. ``--quick`` is a few-second smoke pass with tiny counts that
 judges no timings; both exit 0 when everything ran. See docs/performance.md.
@@ -37,6 +39,33 @@ from bench.report import Samples, machine, markdown, table
 
 NAMES = list(ADAPTERS)
 _PYTHON = ".".join(map(str, sys.version_info[:2]))
+
+
+#: The argument of each timed scenario that a slice divides.
+_COUNT = {"seq": "calls", "conc": "calls_per_task", "pages": "reps", "findings": "reps"}
+
+
+def _slices(count: int, most: int) -> int:
+    """The largest number of equal slices, at most ``most``, that ``count`` divides into."""
+    return max(n for n in range(1, min(count, most) + 1) if count % n == 0)
+
+
+def _combined(slices: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """One sample from its equal slices: per-call figures are their mean, a rate their
+    harmonic mean (all calls over all the time), and the ``check`` must agree."""
+    checks = {repr(s["check"]) for s in slices}
+    if len(checks) != 1:
+        raise BenchError(f"the slices of one sample read different data: {checks}")
+    out: dict[str, Any] = {"check": slices[0]["check"]}
+    for key, value in slices[0].items():
+        if key == "check" or not isinstance(value, int | float):
+            continue
+        values = [float(s[key]) for s in slices]
+        if key.endswith("_per_s"):
+            out[key] = len(values) / sum(1 / v for v in values)
+        else:
+            out[key] = sum(values) / len(values)
+    return out
 
 
 def _rotation(round_index: int) -> list[str]:
@@ -89,13 +118,20 @@ class Bench:
         order = _rotation(self.rounds_done)
         p = self.plan
         for scenario, args in self._scenarios():
-            results: dict[str, dict[str, Any]] = {}
-            for name in order:
-                cpu0, wall0 = server.cpu_seconds(), time.perf_counter()
-                results[name] = workers[name].call(scenario, p.timeout, **args)
-                busy = (server.cpu_seconds() - cpu0) / (time.perf_counter() - wall0)
-                results[name]["server_busy"] = busy * 100
-            self._record(scenario, results)
+            count_key = _COUNT[scenario]
+            slices = _slices(args[count_key], p.slices)
+            part = {**args, count_key: args[count_key] // slices}
+            parts: dict[str, list[dict[str, Any]]] = {name: [] for name in order}
+            for k in range(slices):
+                # Each slice in the round's order, rotated slice by slice; only the
+                # first slice of a sample starts with a full collection.
+                for name in order[k % len(order) :] + order[: k % len(order)]:
+                    cpu0, wall0 = server.cpu_seconds(), time.perf_counter()
+                    result = workers[name].call(scenario, p.timeout, **part, collect=k == 0)
+                    busy = (server.cpu_seconds() - cpu0) / (time.perf_counter() - wall0)
+                    result["server_busy"] = busy * 100
+                    parts[name].append(result)
+            self._record(scenario, {name: _combined(got) for name, got in parts.items()})
         self._record(
             "cold", {n: run_fresh(n, server.endpoint, p.fresh_calls, p.timeout) for n in order}
         )
