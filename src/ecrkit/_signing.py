@@ -144,7 +144,7 @@ def sign_request(
         out["X-Amz-Security-Token"] = session_token
         if not omit_session_token:
             hmap["x-amz-security-token"] = " ".join(session_token.split())
-    payload_hash = hmap.get("x-amz-content-sha256")
+    payload_hash = _given_payload_hash(headers)
     if payload_hash is None:
         payload_hash = _sha256(body).hexdigest()
         if add_content_sha256:
@@ -165,7 +165,9 @@ class _Template:
 
     __slots__ = ("after", "before", "between", "payload_hash", "signed")
 
-    def __init__(self, head: str, hmap: dict[str, str], with_token: bool) -> None:
+    def __init__(
+        self, head: str, hmap: dict[str, str], with_token: bool, payload_hash: str | None
+    ) -> None:
         # ``hmap`` has neither dynamic name: the skip sets took them out.
         names = sorted(hmap)
         # x-amz-date sorts before x-amz-security-token, so the static lines fall into
@@ -179,7 +181,7 @@ class _Template:
         self.between = "".join(f"{n}:{hmap[n]}\n" for n in between)
         self.after = "".join(f"{n}:{hmap[n]}\n" for n in after)
         self.signed = ";".join(sorted([*names, *dynamic]))
-        self.payload_hash = hmap.get("x-amz-content-sha256")
+        self.payload_hash = payload_hash
 
 
 class PreparedSigner:
@@ -211,11 +213,12 @@ class PreparedSigner:
         cpath = _canonical_path(parts.path, normalize_path, double_encode)
         cquery = "&".join(f"{k}={v}" for k, v in sorted(_query_pairs(parts.query)))
         head = f"{method.upper()}\n{cpath}\n{cquery}\n"
+        given = _given_payload_hash(headers)
         modes: list[_Template] = []
         for skip, with_token in ((_SKIP, False), (_SKIP_TOKEN, True)):
             hmap = _header_map(headers, skip)
             hmap.setdefault("host", host)
-            modes.append(_Template(head, hmap, with_token))
+            modes.append(_Template(head, hmap, with_token, given))
         self._plain, self._token = modes
         self._region = region
         self._service = service
@@ -306,7 +309,9 @@ def presign_url(
     token = ("X-Amz-Security-Token", quote(session_token, safe="")) if session_token else None
     if token and not omit_session_token:
         query.append(token)
-    payload_hash = hmap.get("x-amz-content-sha256") or _sha256(body).hexdigest()
+    payload_hash = _given_payload_hash(headers)
+    if payload_hash is None:
+        payload_hash = _sha256(body).hexdigest()
     creq = _canonical(
         method, parts.path, query, block, signed, payload_hash, normalize_path, double_encode
     )
@@ -352,6 +357,15 @@ def _authorization(
         f"{ALGORITHM} Credential={access_key}/{timestamp[:8]}/{region}/{service}/aws4_request, "
         f"SignedHeaders={signed}, Signature={signature}"
     )
+
+
+def _given_payload_hash(headers: Mapping[str, str]) -> str | None:
+    """A caller's ``x-amz-content-sha256`` header, the payload hash to sign: its first
+    value as given, not trimmed (botocore takes ``request.headers[...]`` as is)."""
+    for name, value in headers.items():
+        if name.lower() == "x-amz-content-sha256":
+            return value
+    return None
 
 
 def _header_map(headers: Mapping[str, str], skip: frozenset[str]) -> dict[str, str]:
