@@ -417,16 +417,18 @@ def test_sign_request_matches_botocore(req: dict[str, Any]) -> None:
     assert _prepared_sign(req) == added
 
 
+def _prepared(req: dict[str, Any]) -> PreparedSigner:
+    return PreparedSigner(
+        method=req["method"],
+        url=req["url"],
+        headers=req["headers"],
+        region=req["region"],
+        service=req["service"],
+    )
+
+
 def _prepared_sign(req: dict[str, Any], signer: PreparedSigner | None = None) -> dict[str, str]:
-    if signer is None:
-        signer = PreparedSigner(
-            method=req["method"],
-            url=req["url"],
-            headers=req["headers"],
-            region=req["region"],
-            service=req["service"],
-        )
-    return signer.sign(
+    return (signer or _prepared(req)).sign(
         body=req["body"],
         access_key=ACCESS_KEY,
         secret_key=SECRET_KEY,
@@ -449,13 +451,7 @@ def test_one_prepared_signer_signs_like_sign_request_call_after_call(
 ) -> None:
     # The API call path prepares once per operation and endpoint, then signs every call
     # with whatever body, time and credentials it has: nothing of one call may stay.
-    signer = PreparedSigner(
-        method=req["method"],
-        url=req["url"],
-        headers=req["headers"],
-        region=req["region"],
-        service=req["service"],
-    )
+    signer = _prepared(req)
     for call in calls:
         this = {**req, **call}
         expected = sign_request(access_key=ACCESS_KEY, secret_key=SECRET_KEY, **this)
