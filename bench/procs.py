@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-__all__ = ["ROOT", "BenchError", "Server", "Worker", "child_env", "run_fresh"]
+__all__ = ["MALLOC_PIN", "ROOT", "BenchError", "Server", "Worker", "child_env", "run_fresh"]
 
 ROOT = Path(__file__).resolve().parent.parent
 _STOP_TIMEOUT = 10.0
@@ -38,7 +38,22 @@ def child_env() -> dict[str, str]:
     env["AWS_EC2_METADATA_DISABLED"] = "true"
     # Cold start is measured with bytecode caches written, as after any install.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if os.environ.get("BENCH_MALLOC") != "default":  # BENCH_MALLOC=default: glibc's own
+        env.update(MALLOC_PIN)
     return env
+
+
+#: glibc malloc's thresholds, fixed in every child (other C libraries ignore them).
+#: By default glibc raises its mmap threshold to the size of the largest mmapped
+#: block freed so far, and its trim threshold to twice that: a process's paging
+#: then depends on which large buffer its history freed first, not on its code.
+#: An ecrkit worker's first call builds a response validator that frees a ~408 KB
+#: block, so asyncio's 256 KiB receive buffers come from the heap, whose top is
+#: given back and faulted in again as 64 responses come and go (a median 31 K page
+#: faults per 2,560 64-way calls against 10.6 K for the same-models worker, whose
+#: import order happens not to do this). Fixed here, as a long-running service's
+#: history would leave them, every adapter pages the same; docs/performance.md.
+MALLOC_PIN = {"MALLOC_MMAP_THRESHOLD_": str(4 << 20), "MALLOC_TRIM_THRESHOLD_": str(8 << 20)}
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:

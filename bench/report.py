@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 
 from bench.plan import Row
+from bench.procs import MALLOC_PIN, child_env
 
 __all__ = ["NOISE", "RATIOS", "Samples", "machine", "markdown", "table", "verdict"]
 
@@ -210,4 +211,10 @@ def machine() -> list[str]:
         f"os: {platform.platform()}; load average at start: {load}",
         f"python: {platform.python_implementation()} {sys.version.split()[0]}",
         "packages: " + ", ".join(f"{p} {_version(p)}" for p in _PACKAGES),
+        "allocator, every child: " + _allocator(),
     ]
+
+
+def _allocator() -> str:
+    pinned = " ".join(f"{k}={v}" for k, v in MALLOC_PIN.items() if child_env().get(k) == v)
+    return pinned or "glibc's dynamic thresholds (BENCH_MALLOC=default)"
